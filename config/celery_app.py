@@ -1,0 +1,10 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+app = Celery("sitesel")
+# namespace="CELERY": every Celery setting in Django settings is prefixed CELERY_.
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SiteselConfig(AppConfig):
+    name = "sitesel"
+    verbose_name = "Site selection"

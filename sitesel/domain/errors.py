@@ -1,0 +1,39 @@
+"""Exceptions raised by the pure sitesel domain (economics, time to power).
+
+Nothing here imports Django. The API layer maps these to its error envelope: `code` is stable for
+clients to branch on, `field` names the offending parameter or input, `http_status` is a hint.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class for sitesel domain errors."""
+
+    code = "domain_error"
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidParameter(DomainError):
+    """A scenario override names an unknown parameter or gives it an unusable value."""
+
+    code = "invalid_parameter"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", field=field)
+        self.reason = reason
+
+
+class InvalidSiteInput(DomainError):
+    """A site input (or the requested capacity) is outside what the model can compute with."""
+
+    code = "invalid_site_input"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", field=field)
+        self.reason = reason

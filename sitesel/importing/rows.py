@@ -1,0 +1,161 @@
+"""Turn a batch of source rows into validated feature records, or row errors naming the problem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from sitesel.importing.errors import RowError
+from sitesel.layer_kinds import TYPED_NUMERIC_FIELDS, KindSpec
+
+GEOMETRY_TYPES = {
+    "point": {"Point"},
+    "line": {"LineString", "MultiLineString"},
+    "polygon": {"Polygon", "MultiPolygon"},
+}
+
+
+@dataclass
+class FeatureRecord:
+    source_fid: str
+    fields: dict[str, Any]
+    properties: dict[str, Any]
+    geom_wkb: bytes | None
+    content_hash: str
+
+
+@dataclass
+class BatchResult:
+    records: list[FeatureRecord]
+    errors: list[RowError]
+    repaired: int = 0
+    skipped: list[RowError] = field(default_factory=list)
+
+
+def json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if pd.isna(value) if not isinstance(value, list | dict) else False:
+        return None
+    return value if isinstance(value, str | int | bool | list | dict) else str(value)
+
+
+def points_from_lon_lat(frame: pd.DataFrame, rows: pd.Series, lon_lat: tuple[str, str]) -> tuple[np.ndarray, list[RowError]]:
+    """Build points from lon/lat text columns; non-numeric or out-of-range values are row errors."""
+    lon_col, lat_col = lon_lat
+    lon = pd.to_numeric(frame[lon_col], errors="coerce")
+    lat = pd.to_numeric(frame[lat_col], errors="coerce")
+    errors: list[RowError] = []
+    for name, raw, parsed, bound in ((lon_col, frame[lon_col], lon, 180), (lat_col, frame[lat_col], lat, 90)):
+        missing = raw.isna()
+        bad = parsed.isna() & ~missing
+        out = parsed.notna() & ((parsed.abs() > bound) | ~np.isfinite(parsed))
+        errors += [RowError(int(rows[i]), name, "empty coordinate") for i in raw.index[missing]]
+        errors += [RowError(int(rows[i]), name, f"{raw[i]!r} is not a number") for i in raw.index[bad]]
+        errors += [RowError(int(rows[i]), name, f"{parsed[i]} is out of range ±{bound}") for i in raw.index[out]]
+    points = shapely.points(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
+    return points, errors
+
+
+def check_geometries(
+    geoms: np.ndarray, rows: pd.Series, expected: str, *, make_valid: bool
+) -> tuple[np.ndarray, list[RowError], int]:
+    """Reject empty, wrong-type, non-finite, out-of-range and invalid geometries.
+
+    Invalid polygons are repaired with make_valid only when the caller asked for it; the number
+    repaired is returned so the import can report it (docs/layers.md).
+    """
+    errors: list[RowError] = []
+    repaired = 0
+    allowed = GEOMETRY_TYPES[expected]
+    geoms = np.asarray(geoms, dtype=object)
+    for pos, geom in enumerate(geoms):
+        row = int(rows.iloc[pos])
+        if geom is None or shapely.is_empty(geom):
+            errors.append(RowError(row, "geometry", "empty geometry"))
+            continue
+        if geom.geom_type not in allowed:
+            errors.append(RowError(row, "geometry", f"{geom.geom_type} where {expected} was expected"))
+            continue
+        coords = shapely.get_coordinates(geom)
+        if not np.isfinite(coords).all():
+            errors.append(RowError(row, "geometry", "coordinates are NaN or infinite"))
+            continue
+        if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
+            errors.append(RowError(row, "geometry", "coordinates out of range for EPSG:4326 (lon ±180, lat ±90)"))
+            continue
+        if not shapely.is_valid(geom):
+            reason = shapely.is_valid_reason(geom)
+            if make_valid and expected == "polygon":
+                fixed = shapely.make_valid(geom)
+                polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in allowed]
+                if polygons:
+                    geoms[pos] = shapely.union_all(polygons) if len(polygons) > 1 else polygons[0]
+                    repaired += 1
+                    continue
+            errors.append(RowError(row, "geometry", f"invalid geometry: {reason}"))
+    return geoms, errors, repaired
+
+
+def typed_values(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[dict[str, pd.Series], list[RowError]]:
+    """Pick the typed Feature fields; numbers that do not parse are errors naming the column."""
+    values: dict[str, pd.Series] = {}
+    errors: list[RowError] = []
+    for field_name, column in spec.fields.items():
+        raw = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        if field_name in TYPED_NUMERIC_FIELDS:
+            raw = raw.where(~raw.isin(spec.null_values), None) if spec.null_values else raw
+            parsed = pd.to_numeric(raw, errors="coerce")
+            present = raw.notna() & (raw.astype(str).str.strip() != "")
+            bad = present & (parsed.isna() | ~np.isfinite(parsed.fillna(0)))
+            errors += [
+                RowError(int(rows[i]), column, f"{raw[i]!r} is not a number ({field_name})") for i in raw.index[bad]
+            ]
+            values[field_name] = parsed.where(present & ~bad, None).astype(object)
+        else:
+            values[field_name] = _clean_text(field_name, raw.where(raw.notna(), "").astype(str).str.strip())
+    return values, errors
+
+
+TEXT_LIMITS = {"name": 300, "category": 100}
+
+
+def _clean_text(field_name: str, text: pd.Series) -> pd.Series:
+    """Typed text columns hold only well-formed values; the raw value always stays in properties."""
+    if field_name == "state":
+        return text.where(text.str.fullmatch(r"[A-Za-z]{2}"), "").str.upper()
+    if field_name == "fips":
+        return text.where(text.str.fullmatch(r"\d{5}"), "")
+    return text.str.slice(0, TEXT_LIMITS[field_name])
+
+
+def build_fids(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[pd.Series, list[RowError]]:
+    parts = [frame[c].where(frame[c].notna(), "").astype(str).str.strip() for c in spec.id_columns]
+    fid = parts[0]
+    for part in parts[1:]:
+        fid = fid + ":" + part
+    empty = parts[0] == "" if len(parts) == 1 else pd.Series(False, index=frame.index)
+    errors = [RowError(int(rows[i]), spec.id_columns[0], "empty feature id") for i in frame.index[empty]]
+    return fid, errors
+
+
+def content_hash(fields: dict[str, Any], properties: dict[str, Any], geom_wkb: bytes | None) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(json.dumps([fields, properties], sort_keys=True, default=str).encode())
+    digest.update(geom_wkb or b"")
+    return digest.hexdigest()

@@ -1,0 +1,156 @@
+"""Import a layer file as a new layer version: one transaction, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+
+from sitesel.importing.errors import ImportFailed, RowError
+from sitesel.importing.joins import eia860_join
+from sitesel.importing.pipeline import open_records
+from sitesel.importing.reader import file_sha256
+from sitesel.layer_kinds import KindSpec, get_kind
+from sitesel.models import Feature, Layer, LayerVersion
+
+MAX_REPORTED_ERRORS = 200
+
+
+@dataclass
+class LayerImportResult:
+    kind: str
+    version: int | None
+    unchanged: bool
+    row_count: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    repaired: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[RowError] = field(default_factory=list)
+
+
+class _NothingChanged(Exception):
+    """Raised inside the transaction to roll back a version that would change nothing."""
+
+
+def layer_get_or_create(spec: KindSpec) -> Layer:
+    layer, _ = Layer.objects.get_or_create(kind=spec.kind, defaults={"family": spec.family, "title": spec.title})
+    return layer
+
+
+def layer_import(
+    *,
+    kind: str,
+    path: Path,
+    source: str = "",
+    publisher: str | None = None,
+    licence: str | None = None,
+    source_crs: str | None = None,
+    make_valid: bool = False,
+    skip_bad_geometry: bool = False,
+    join_eia860: Path | None = None,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> LayerImportResult:
+    """Upsert the file's features on their source id; a changed file becomes a new layer version.
+
+    Re-importing an unchanged file (same checksum, or no feature differs) writes nothing. Any bad
+    row aborts the whole import with every row error listed, and the database is left unchanged.
+    """
+    try:
+        spec = get_kind(kind)
+    except KeyError as exc:
+        raise ImportFailed(str(exc.args[0])) from None
+    join = eia860_join(join_eia860) if join_eia860 else None
+    stream = open_records(
+        spec, path, source_crs=source_crs, make_valid=make_valid, skip_bad_geometry=skip_bad_geometry, join=join,
+        batch_size=batch_size,
+    )
+    stream.check_columns()
+    checksum = file_sha256(path, *([join_eia860] if join_eia860 else []))
+    options = {
+        "source_crs": source_crs, "make_valid": make_valid, "skip_bad_geometry": skip_bad_geometry,
+        "join_eia860": join_eia860.name if join_eia860 else None,
+    }
+
+    layer = layer_get_or_create(spec)
+    current = layer.current_version
+    if current is not None and current.checksum_sha256 == checksum and current.options == options:
+        return LayerImportResult(kind, current.number, unchanged=True, row_count=current.row_count)
+
+    try:
+        with transaction.atomic(durable=True):
+            return _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress)
+    except _NothingChanged:
+        current = Layer.objects.get(pk=layer.pk).current_version
+        return LayerImportResult(kind, current.number if current else None, unchanged=True)
+
+
+def _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress):
+    layer = Layer.objects.select_for_update().get(pk=layer.pk)  # one import per layer at a time
+    last = layer.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    number = last + 1
+    existing = {
+        fid: (pk, digest)
+        for fid, pk, digest in Feature.objects.filter(layer=layer, valid_to__isnull=True).values_list(
+            "source_fid", "pk", "content_hash"
+        )
+    }
+    seen: set[str] = set()
+    result = LayerImportResult(spec.kind, number, unchanged=False)
+    for batch in stream:
+        result.errors += batch.errors
+        result.skipped += batch.skipped
+        result.repaired += batch.repaired
+        result.row_count += len(batch.records)
+        if progress:
+            progress(len(batch.records) + len({e.row for e in batch.errors + batch.skipped}))
+        if result.errors:
+            continue  # keep validating to report every bad row, but write nothing more
+        new_rows, closing = [], []
+        for record in batch.records:
+            seen.add(record.source_fid)
+            old = existing.get(record.source_fid)
+            if old is not None and old[1] == record.content_hash:
+                continue
+            if old is not None:
+                closing.append(old[0])
+                result.changed += 1
+            else:
+                result.added += 1
+            new_rows.append(
+                Feature(
+                    layer=layer, source_fid=record.source_fid, valid_from=number, content_hash=record.content_hash,
+                    properties=record.properties,
+                    geom=GEOSGeometry(memoryview(record.geom_wkb), srid=4326) if record.geom_wkb else None,
+                    **record.fields,
+                )
+            )
+        # Close changed rows before inserting their successors: one current row per source id.
+        Feature.objects.filter(pk__in=closing).update(valid_to=number)
+        Feature.objects.bulk_create(new_rows, batch_size=1000)
+
+    if result.errors:
+        count = len(result.errors)
+        rows = len({e.row for e in result.errors})
+        raise ImportFailed(
+            f"{path.name}: {count} error(s) in {rows} row(s); nothing was imported", result.errors[:MAX_REPORTED_ERRORS]
+        )
+    removed = [pk for fid, (pk, _) in existing.items() if fid not in seen]
+    Feature.objects.filter(pk__in=removed).update(valid_to=number)
+    result.removed = len(removed)
+    if result.added == result.changed == result.removed == 0:
+        raise _NothingChanged
+    version = LayerVersion.objects.create(
+        layer=layer, number=number, source_file=path.name, source=source, publisher=publisher or spec.publisher,
+        licence=licence or spec.licence, checksum_sha256=checksum, row_count=result.row_count,
+        added_count=result.added, changed_count=result.changed, removed_count=result.removed,
+        repaired_count=result.repaired, skipped_count=len({e.row for e in result.skipped}), options=options,
+    )
+    layer.current_version = version
+    layer.save(update_fields=["current_version"])
+    return result
