@@ -19,6 +19,7 @@ GEOMETRY_TYPES = {
     "point": {"Point"},
     "line": {"LineString", "MultiLineString"},
     "polygon": {"Polygon", "MultiPolygon"},
+    "site": {"Point", "Polygon", "MultiPolygon"},  # a point, or a parcel polygon
 }
 
 
@@ -101,9 +102,9 @@ def check_geometries(
             continue
         if not shapely.is_valid(geom):
             reason = shapely.is_valid_reason(geom)
-            if make_valid and expected == "polygon":
+            if make_valid and geom.geom_type in GEOMETRY_TYPES["polygon"]:
                 fixed = shapely.make_valid(geom)
-                polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in allowed]
+                polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in GEOMETRY_TYPES["polygon"]]
                 if polygons:
                     geoms[pos] = shapely.union_all(polygons) if len(polygons) > 1 else polygons[0]
                     repaired += 1

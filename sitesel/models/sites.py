@@ -13,7 +13,12 @@ from sitesel.models.layers import ALBERS_SRID
 class Site(models.Model):
     """A place a planner is considering for datacenter capacity."""
 
-    Status = models.TextChoices("Status", [(s.value, s.value.title()) for s in SiteStatus])
+    class Status(models.TextChoices):
+        # Values mirror domain.site_status.SiteStatus, where the allowed moves live.
+        CANDIDATE = SiteStatus.CANDIDATE.value, "Candidate"
+        SHORTLISTED = SiteStatus.SHORTLISTED.value, "Shortlisted"
+        SELECTED = SiteStatus.SELECTED.value, "Selected"
+        REJECTED = SiteStatus.REJECTED.value, "Rejected"
 
     name = models.CharField(max_length=200)
     source_ref = models.CharField(
@@ -30,7 +35,7 @@ class Site(models.Model):
     state = models.CharField(max_length=2, blank=True, editable=False, help_text="From the counties layer.")
     county_fips = models.CharField(max_length=5, blank=True, editable=False, db_index=True)
     county_name = models.CharField(max_length=100, blank=True, editable=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=SiteStatus.CANDIDATE.value)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
     land_price_usd_per_acre = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
