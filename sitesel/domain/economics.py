@@ -276,7 +276,11 @@ def compute_economics_arrays(
     mask |= _missing_mask_other(inputs, ttp.region_known)
     labor_cost = _labor_cost(labor["shortfall"], ttp.construction_p50_months, p)
 
-    facility_base = it_mw * p.facility_capex_usd_per_it_mw * (1.0 - p.facility_site_share)
+    # C&W's per-MW figure is construction only; the uplift adds the scope it excludes (OFCI
+    # equipment, fit-out, soft costs, contingency). Its site share moves into the fixed site works.
+    facility_base = (
+        it_mw * p.facility_capex_usd_per_it_mw * (1.0 - p.facility_site_share) * (1.0 + p.facility_scope_uplift_frac)
+    )
     ai_premium = facility_base * p.ai_liquid_cooling_premium_frac
     site_works = np.full(n, p.site_works_fixed_usd)
     it_equipment = gpus * p.it_capex_usd_per_gpu

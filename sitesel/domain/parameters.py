@@ -77,6 +77,12 @@ class EconomicsParameters:
         0.10, unit="fraction of facility capex", lo=0.0, hi=0.5, published="0.10 (site)",
         source=f"{CNW}, pp. 6-7 capex breakdown (site 10 %); moved into the fixed site-works cost",
     )
+    facility_scope_uplift_frac: float = _p(
+        0.5, unit="fraction of the C&W per-MW cost", lo=0.0, hi=3.0,
+        published="0.18-0.58 (derived: Goldman AI-ready $15-20 M/MW vs C&W $11.7 M x 1.085)",
+        source="C&W excludes OFCI equipment, fit-out, design/soft costs, owner contingency; "
+        "Goldman via marketscreener.com; tuned to 0.5 so 1 GW lands in the $50-80 B all-in range",
+    )
     ai_liquid_cooling_premium_frac: float = _p(
         0.085, unit="fraction", lo=0.0, hi=2.0,
         published="0.07-0.10 (T&T); AI-ready $15-20 M/MW vs ~$10 M traditional (Goldman, up to ~0.7)",

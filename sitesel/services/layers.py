@@ -65,12 +65,9 @@ def layer_import(
         spec = get_kind(kind)
     except KeyError as exc:
         raise ImportFailed(str(exc.args[0])) from None
-    join = eia860_join(join_eia860) if join_eia860 else None
-    stream = open_records(
-        spec, path, source_crs=source_crs, make_valid=make_valid, skip_bad_geometry=skip_bad_geometry, join=join,
-        batch_size=batch_size,
-    )
-    stream.check_columns()
+    for required in (path, join_eia860):
+        if required is not None and not Path(required).is_file():
+            raise ImportFailed(f"file not found: {required}")
     checksum = file_sha256(path, *([join_eia860] if join_eia860 else []))
     options = {
         "source_crs": source_crs, "make_valid": make_valid, "skip_bad_geometry": skip_bad_geometry,
@@ -81,6 +78,13 @@ def layer_import(
     current = layer.current_version
     if current is not None and current.checksum_sha256 == checksum and current.options == options:
         return LayerImportResult(kind, current.number, unchanged=True, row_count=current.row_count)
+
+    join = eia860_join(join_eia860) if join_eia860 else None
+    stream = open_records(
+        spec, path, source_crs=source_crs, make_valid=make_valid, skip_bad_geometry=skip_bad_geometry, join=join,
+        batch_size=batch_size,
+    )
+    stream.check_columns()
 
     try:
         with transaction.atomic(durable=True):

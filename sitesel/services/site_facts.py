@@ -18,15 +18,19 @@ FACT_LAYERS = (
     "household_income", "power_prices", "fema_risk", "water_use", "transfer_capacity_county", "counties",
 )  # fmt: skip
 GENERATION_RADIUS_M = 50_000
+# The OSM/GridKit grid layers stop at about 106.4°W (no western US, SOURCES.md). West of that the
+# nearest line would be hundreds of km away in another region, so the distance is unknown (NULL).
+GRIDKIT_WEST_LIMIT_LON = -106.4
 DATACENTER_RADIUS_M = 50_000
 
 
-def _nearest_km(layer: str, condition: str = "TRUE") -> str:
-    return f"""(
+def _nearest_km(layer: str, condition: str = "TRUE", west_limit_lon: float | None = None) -> str:
+    coverage = f"ST_X(s.point) >= {west_limit_lon} AND " if west_limit_lon is not None else ""
+    return f"""CASE WHEN {coverage}TRUE THEN (
         SELECT ST_Distance(f.geom_albers, s.point_albers) / 1000.0 FROM sitesel_feature f
         WHERE f.layer_id = %({layer})s AND f.valid_to IS NULL AND {condition}
         ORDER BY f.geom_albers <-> s.point_albers LIMIT 1
-    )"""
+    ) END"""
 
 
 def _county_value(layer: str, expression: str = "f.value") -> str:
@@ -35,6 +39,8 @@ def _county_value(layer: str, expression: str = "f.value") -> str:
         WHERE f.layer_id = %({layer})s AND f.valid_to IS NULL AND f.fips = s.county_fips LIMIT 1
     )"""
 
+
+SUBSTATION_TYPES = "f.category IN ('substation', 'sub_station', 'station')"
 
 FACTS_SQL = f"""
 INSERT INTO sitesel_sitefacts AS t (
@@ -47,10 +53,10 @@ INSERT INTO sitesel_sitefacts AS t (
 )
 SELECT
     s.id,
-    {_nearest_km("hv_lines", "f.voltage_kv >= 230")},
-    {_nearest_km("hv_lines", "f.voltage_kv >= 345")},
-    {_nearest_km("hv_lines", "f.voltage_kv >= 500")},
-    {_nearest_km("hv_substations", "f.category IN ('substation', 'sub_station', 'station')")},
+    {_nearest_km("hv_lines", "f.voltage_kv >= 230", GRIDKIT_WEST_LIMIT_LON)},
+    {_nearest_km("hv_lines", "f.voltage_kv >= 345", GRIDKIT_WEST_LIMIT_LON)},
+    {_nearest_km("hv_lines", "f.voltage_kv >= 500", GRIDKIT_WEST_LIMIT_LON)},
+    {_nearest_km("hv_substations", SUBSTATION_TYPES, GRIDKIT_WEST_LIMIT_LON)},
     plants.capacity_mw, plants.voltage_kv,
     COALESCE((
         SELECT f.properties ->> 'Balancing Authority Code' FROM sitesel_feature f

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Run the whole test suite against real PostgreSQL/PostGIS and Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+# shellcheck disable=SC1091
+source .run/env
+.venv/bin/ruff check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
+exec .venv/bin/pytest "$@"
