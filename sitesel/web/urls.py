@@ -1,1 +1,6 @@
-urlpatterns = []
+from django.urls import path
+
+from sitesel.web import views
+
+app_name = "web"
+urlpatterns = [path("", views.home, name="home")]

@@ -1,4 +1,4 @@
-"""Shared fixtures. The real layers are imported once per test session into the test database;
+"""Fixtures for the Django tests. The real layers are imported once per test session into the test database;
 each test then runs in a transaction that is rolled back, so tests see them but cannot change them."""
 
 from pathlib import Path
