@@ -8,7 +8,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 sitesel && chown -R sitesel /app
 USER sitesel
 EXPOSE 8000
