@@ -60,23 +60,29 @@ def capital_recovery_factor(rate: float, years: float) -> float:
 # --- Missing data -------------------------------------------------------------------------------------
 
 
-def _line_distances_km(x: SiteInputsArrays, p: EconomicsParameters) -> tuple[dict[int, np.ndarray], np.ndarray]:
+def _line_distances_km(
+    x: SiteInputsArrays, p: EconomicsParameters
+) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Distance to the nearest line of at least 230/345/500 kV, with documented fallbacks for gaps.
 
-    Order for a missing distance: (230 kV only) distance to the nearest substation; then, if an
-    EIA-860 plant within 50 km connects at >= that voltage, the search radius; else the conservative
-    `missing_line_distance_km`. A >=345 kV line is also a >=230 kV line, so distances are made monotone.
+    A missing distance takes the nearest of these stand-ins: (230 kV only) the distance to the nearest
+    HV substation; the plant-search radius if an EIA-860 plant within 50 km connects at >= that
+    voltage. With neither, the conservative `missing_line_distance_km`. A >=345 kV line is also a
+    >=230 kV line, so the distances are then made monotone.
     """
     mask = np.zeros(x.n_sites, dtype=np.int64)
     plant_kv = x.plant_grid_voltage_kv_max_50km
+    substation = np.where(np.isnan(x.distance_substation_km), np.inf, x.distance_substation_km)
     raw = {230: x.distance_hv_230_km, 345: x.distance_hv_345_km, 500: x.distance_hv_500_km}
     out: dict[int, np.ndarray] = {}
     for kv, d in raw.items():
         missing = np.isnan(d)
         mask |= np.where(missing, _bit(f"distance_hv_{kv}_km"), 0)
-        fallback = np.where(plant_kv >= kv, p.plant_voltage_fallback_distance_km, p.missing_line_distance_km)
+        # NaN >= kv is False, so a missing plant voltage gives no stand-in.
+        stand_in = np.where(plant_kv >= kv, p.plant_voltage_fallback_distance_km, np.inf)
         if kv == 230:
-            fallback = np.where(np.isnan(x.distance_substation_km), fallback, x.distance_substation_km)
+            stand_in = np.minimum(stand_in, substation)
+        fallback = np.where(np.isinf(stand_in), p.missing_line_distance_km, stand_in)
         out[kv] = np.where(missing, fallback, d)
     out[345] = np.minimum(out[345], out[500])
     out[230] = np.minimum(out[230], out[345])
@@ -84,18 +90,11 @@ def _line_distances_km(x: SiteInputsArrays, p: EconomicsParameters) -> tuple[dic
 
 
 def _missing_mask_other(x: SiteInputsArrays, region_known: np.ndarray) -> np.ndarray:
+    """Bits for every used input other than the line distances (those are set where they are filled)."""
     mask = np.zeros(x.n_sites, dtype=np.int64)
-    for name in (
-        "distance_substation_km",
-        "plant_grid_voltage_kv_max_50km",
-        "generation_capacity_50km_mw",
-        "county_labor_force",
-        "county_unemployment_rate_pct",
-        "county_population",
-        "state_industrial_price_cents_kwh",
-        "county_transfer_capacity_mw",
-        "land_price_usd_per_acre",
-    ):
+    for name in MISSING_BITS:
+        if name == "iso_region" or name.startswith("distance_hv_"):
+            continue
         mask |= np.where(np.isnan(getattr(x, name)), _bit(name), 0)
     mask |= np.where(region_known, 0, _bit("iso_region"))
     return mask
@@ -112,7 +111,11 @@ def _interconnection(
     Options are 230/345/500 kV with ceil(load / circuit rating) circuits, at most `max_circuits`.
     Above every option's limit the 500 kV tie is used with as many circuits as the load needs.
     """
-    markup = (1.0 + p.transmission_contingency_frac) * (1.0 + p.transmission_afudc_frac) * p.usd_2019_to_2024_escalation
+    markup = (
+        (1.0 + p.transmission_contingency_frac)
+        * (1.0 + p.transmission_afudc_frac)
+        * p.usd_2019_to_2024_escalation
+    )
     best_cost = np.full(cap.shape, np.inf)
     best = {k: np.zeros(cap.shape) for k in ("kv", "circuits", "km", "line", "substation")}
     for kv in VOLTAGES_KV:
@@ -120,7 +123,11 @@ def _interconnection(
         circuits = np.ceil(cap / rating)
         miles = dist_km[kv] / KM_PER_MILE * p.route_factor
         # reVX: short spur lines cost more per mile (fixed terminal work spread over few miles).
-        spur = np.where(miles < 3.0, p.spur_multiplier_under_3mi, np.where(miles < 10.0, p.spur_multiplier_under_10mi, 1.0))
+        spur = np.where(
+            miles < 3.0,
+            p.spur_multiplier_under_3mi,
+            np.where(miles < 10.0, p.spur_multiplier_under_10mi, 1.0),
+        )
         line = circuits * miles * getattr(p, f"line_cost_usd_per_mile_{kv}kv") * spur * markup
         substation = np.full(cap.shape, getattr(p, f"substation_cost_usd_{kv}kv") * markup)
         cost = np.where(circuits <= p.max_circuits, line + substation, np.inf)
@@ -128,7 +135,13 @@ def _interconnection(
             cost = np.where(np.isinf(best_cost) & np.isinf(cost), line + substation, cost)
         take = cost < best_cost
         best_cost = np.where(take, cost, best_cost)
-        for key, value in (("kv", kv), ("circuits", circuits), ("km", dist_km[kv]), ("line", line), ("substation", substation)):
+        for key, value in (
+            ("kv", kv),
+            ("circuits", circuits),
+            ("km", dist_km[kv]),
+            ("line", line),
+            ("substation", substation),
+        ):
             best[key] = np.where(take, value, best[key])
     # Step-down transformers scale with the load (MVA ~ MW at the campus's power factor).
     best["transformer"] = cap * p.transformer_cost_usd_per_mva * markup
@@ -147,7 +160,9 @@ def _labor(x: SiteInputsArrays, cap: np.ndarray, p: EconomicsParameters) -> dict
         x.county_labor_force,
     )
     unemployment = np.where(
-        np.isnan(x.county_unemployment_rate_pct), p.national_unemployment_rate_pct, x.county_unemployment_rate_pct
+        np.isnan(x.county_unemployment_rate_pct),
+        p.national_unemployment_rate_pct,
+        x.county_unemployment_rate_pct,
     )
     # Employed tradespeople are mostly committed elsewhere (only a share is attainable); unemployed
     # construction workers, assumed to be spread like the labour force, are all available.
@@ -168,9 +183,14 @@ def _labor(x: SiteInputsArrays, cap: np.ndarray, p: EconomicsParameters) -> dict
     }
 
 
-def _labor_cost(shortfall: np.ndarray, build_months: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
+def _labor_cost(
+    shortfall: np.ndarray, build_months: np.ndarray, p: EconomicsParameters
+) -> dict[str, np.ndarray]:
     """Travelling crews (per diem + wage premium) over the build, a camp above a threshold, mobilisation."""
-    per_worker_month = p.per_diem_usd_per_day * DAYS_PER_MONTH + p.travel_wage_premium_usd_per_hour * p.hours_per_worker_month
+    per_worker_month = (
+        p.per_diem_usd_per_day * DAYS_PER_MONTH
+        + p.travel_wage_premium_usd_per_hour * p.hours_per_worker_month
+    )
     travel = shortfall * p.avg_to_peak_crew_ratio * build_months * per_worker_month
     camp = np.where(shortfall > p.camp_threshold_workers, p.camp_fixed_usd, 0.0)
     mobilization = np.full(shortfall.shape, p.mobilization_fixed_usd)
@@ -210,11 +230,23 @@ def _grid_swing(
     line_fail = swing > line_limit
     area_unknown = ~has_transfer & ~has_gen
     area_fail = area_unknown | (swing > area_limit)
+    no_line_data = (
+        np.isnan(x.distance_hv_230_km) & np.isnan(x.distance_hv_345_km) & np.isnan(x.distance_hv_500_km)
+    )
     reasons = np.empty(it_mw.shape[0], dtype=object)
     for i in range(it_mw.shape[0]):
         reasons[i] = _swing_reason(
-            float(swing[i]), float(line_kv[i]), float(line_km[i]), float(line_limit[i]), bool(line_fail[i]),
-            bool(has_transfer[i]), bool(area_unknown[i]), float(area_limit[i]), bool(area_fail[i]), radius,
+            float(swing[i]),
+            float(line_kv[i]),
+            float(line_km[i]),
+            float(line_limit[i]),
+            bool(line_fail[i]),
+            bool(no_line_data[i]),
+            bool(has_transfer[i]),
+            bool(area_unknown[i]),
+            float(area_limit[i]),
+            bool(area_fail[i]),
+            radius,
         )
     return {"flag": line_fail | area_fail, "reason": reasons, "swing_mw": swing}
 
@@ -225,6 +257,7 @@ def _swing_reason(
     km: float,
     line_limit: float,
     line_fail: bool,
+    no_line_data: bool,
     has_transfer: bool,
     area_unknown: bool,
     area_limit: float,
@@ -233,6 +266,8 @@ def _swing_reason(
 ) -> str:
     if kv == 0:
         line = f"no line >= 230 kV within {radius:.0f} km"
+        if no_line_data:
+            line += " (no line data for this site; stand-in distances used)"
     else:
         verdict = "exceeds" if line_fail else "within"
         line = f"{verdict} the {line_limit:,.0f} MW a {kv:.0f} kV line {km:.0f} km away tolerates"
@@ -279,19 +314,26 @@ def compute_economics_arrays(
     # C&W's per-MW figure is construction only; the uplift adds the scope it excludes (OFCI
     # equipment, fit-out, soft costs, contingency). Its site share moves into the fixed site works.
     facility_base = (
-        it_mw * p.facility_capex_usd_per_it_mw * (1.0 - p.facility_site_share) * (1.0 + p.facility_scope_uplift_frac)
+        it_mw
+        * p.facility_capex_usd_per_it_mw
+        * (1.0 - p.facility_site_share)
+        * (1.0 + p.facility_scope_uplift_frac)
     )
     ai_premium = facility_base * p.ai_liquid_cooling_premium_frac
     site_works = np.full(n, p.site_works_fixed_usd)
     it_equipment = gpus * p.it_capex_usd_per_gpu
-    land_price = np.where(np.isnan(inputs.land_price_usd_per_acre), p.land_price_usd_per_acre, inputs.land_price_usd_per_acre)
+    land_price = np.where(
+        np.isnan(inputs.land_price_usd_per_acre), p.land_price_usd_per_acre, inputs.land_price_usd_per_acre
+    )
     land = cap * p.land_acres_per_mw * land_price
     bridge_usd_per_kw = p.turbine_capex_usd_per_kw if p.bridge_uses_turbines else p.recip_capex_usd_per_kw
     bridge = np.where(ttp.bridge_used, cap * 1000.0 * p.bridge_coverage_frac * bridge_usd_per_kw, 0.0)
     labor_total = labor_cost["travel"] + labor_cost["fixed"]
 
     fixed = site_works + grid["substation"] + grid["line"] + labor_cost["fixed"]
-    variable = facility_base + ai_premium + it_equipment + land + grid["transformer"] + labor_cost["travel"] + bridge
+    variable = (
+        facility_base + ai_premium + it_equipment + land + grid["transformer"] + labor_cost["travel"] + bridge
+    )
     total = fixed + variable
 
     # Opex: energy only - facility MW already includes PUE, so MWh = facility MW x utilisation x hours.
@@ -401,7 +443,11 @@ def scale_comparison(
 ) -> ScaleComparison:
     """Per-MW capex of a small tranche vs a large campus at one site; ratio > 1 = scale economies."""
     arrays = compute_economics_arrays(
-        SiteInputsArrays.from_sites([site, site]), np.array([small_mw, large_mw], dtype=float), params, seed, draws
+        SiteInputsArrays.from_sites([site, site]),
+        np.array([small_mw, large_mw], dtype=float),
+        params,
+        seed,
+        draws,
     )
     small = result_from_arrays(arrays, 0, seed, draws)
     large = result_from_arrays(arrays, 1, seed, draws)
@@ -431,4 +477,6 @@ def grid_swing_screen(
     cap = _capacity_array(capacity_mw, 1)
     dist_km, _ = _line_distances_km(x, params)
     s = _grid_swing(x, dist_km, cap / params.pue, params)
-    return GridSwingResult(flag=bool(s["flag"][0]), reason=str(s["reason"][0]), swing_mw=float(s["swing_mw"][0]))
+    return GridSwingResult(
+        flag=bool(s["flag"][0]), reason=str(s["reason"][0]), swing_mw=float(s["swing_mw"][0])
+    )

@@ -68,7 +68,9 @@ def region_constraint_weights(
     for k, name in enumerate(uniq):
         key = _REGION_KEYS.get(_normalise_region(str(name)))
         known[k] = key is not None
-        weights[k] = params.grid_constraint_unknown if key is None else getattr(params, f"grid_constraint_{key}")
+        weights[k] = (
+            params.grid_constraint_unknown if key is None else getattr(params, f"grid_constraint_{key}")
+        )
     return weights[inverse], known[inverse]
 
 
@@ -78,7 +80,9 @@ def grid_wait_bounds_months(
     """Low/high of the uniform interconnection-wait range for each site."""
     p = params
     w = np.asarray(constraint_weight, dtype=float)
-    lo = p.grid_wait_unconstrained_months_low + w * (p.grid_wait_constrained_months_low - p.grid_wait_unconstrained_months_low)
+    lo = p.grid_wait_unconstrained_months_low + w * (
+        p.grid_wait_constrained_months_low - p.grid_wait_unconstrained_months_low
+    )
     hi = p.grid_wait_unconstrained_months_high + w * (
         p.grid_wait_constrained_months_high - p.grid_wait_unconstrained_months_high
     )

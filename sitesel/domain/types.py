@@ -46,8 +46,13 @@ NUMERIC_INPUT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(SiteInputs) if f.name not in ("iso_region", "state")
 )
 TEXT_INPUT_FIELDS: tuple[str, ...] = ("iso_region", "state")
-# iso_region gets the bit after the numeric fields.
-MISSING_BITS: tuple[str, ...] = (*NUMERIC_INPUT_FIELDS, "iso_region")
+# Inputs carried for the caller (scoring) but not used by the economics model: never "defaulted".
+UNUSED_INPUT_FIELDS: tuple[str, ...] = ("state", "fema_risk_score", "water_use_mgal_d")
+# Bit i of `missing_inputs_mask` = MISSING_BITS[i] was missing (or, for iso_region, unrecognised).
+MISSING_BITS: tuple[str, ...] = (
+    *(name for name in NUMERIC_INPUT_FIELDS if name not in UNUSED_INPUT_FIELDS),
+    "iso_region",
+)
 
 # Bounds that make a value impossible rather than merely unusual; NaN (missing) is always allowed.
 _INPUT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -63,7 +68,9 @@ def _as_float_column(name: str, values: Any, n: int | None) -> np.ndarray:
     if arr.ndim != 1:
         raise InvalidSiteInput(name, f"must be one-dimensional, got shape {arr.shape}")
     if np.isinf(arr).any():
-        raise InvalidSiteInput(name, f"must be finite or NaN (site index {int(np.flatnonzero(np.isinf(arr))[0])})")
+        raise InvalidSiteInput(
+            name, f"must be finite or NaN (site index {int(np.flatnonzero(np.isinf(arr))[0])})"
+        )
     lo, hi = _INPUT_BOUNDS.get(name, (0.0, math.inf))
     bad = (arr < lo) | (arr > hi)
     if bad.any():
@@ -112,7 +119,7 @@ class SiteInputsArrays:
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any], n_sites: int | None = None) -> SiteInputsArrays:
-        """Build from a mapping of column -> sequence (e.g. `df.to_dict("series")`); absent columns are NaN."""
+        """Build from a mapping column -> sequence (e.g. `df.to_dict("series")`); absent columns are NaN."""
         unknown = set(columns) - set(NUMERIC_INPUT_FIELDS) - set(TEXT_INPUT_FIELDS)
         if unknown:
             raise InvalidSiteInput(sorted(unknown)[0], "unknown site input column")
@@ -212,14 +219,20 @@ class EconomicsResult:
     model_version: str
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (tuples become lists)."""
+        """JSON-ready dict: tuples become lists, and a non-finite float (e.g. $/GPU-hour of a build too
+        small to hold one rack) becomes None, because JSON and Postgres jsonb have no NaN."""
         d = asdict(self)
         d["missing_inputs"] = list(self.missing_inputs)
+        for key, value in d.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                d[key] = None
         return d
 
     def money_as_decimals(self) -> dict[str, Decimal]:
         """Every `*_usd` figure as a cent-rounded Decimal, for DecimalField storage."""
-        return {f.name: usd_to_decimal(getattr(self, f.name)) for f in fields(self) if f.name.endswith("_usd")}
+        return {
+            f.name: usd_to_decimal(getattr(self, f.name)) for f in fields(self) if f.name.endswith("_usd")
+        }
 
 
 @dataclass(frozen=True)
