@@ -90,14 +90,9 @@ def main() -> None:
 
     df = load_epoch(args.csv, args.timelines)
     it_check = (df["timeline_it_mw"] - df["it_mw"]).abs().max()
-    print(
-        f"Epoch sites with power and capex: {len(df)}; "
-        f"max |Current power - timeline IT power| = {it_check:g} MW"
-    )
+    print(f"Epoch sites with power and capex: {len(df)}; max |Current power - timeline IT power| = {it_check:g} MW")
     per_gw = df["epoch_capex_busd"] / df["it_mw"] * 1000
-    print(
-        f"Epoch capex per GW of IT power: min {per_gw.min():.2f}, max {per_gw.max():.2f} $B (one flat ratio)"
-    )
+    print(f"Epoch capex per GW of IT power: min {per_gw.min():.2f}, max {per_gw.max():.2f} $B (one flat ratio)")
     it_gw = df["it_mw"].sum() / 1000
     kw_per_gpu = p.rack_power_kw / p.gpus_per_rack
     compute_per_gpu = df["epoch_compute_busd"].sum() * 1e9 / (it_gw * 1e6 / kw_per_gpu)

@@ -7,4 +7,5 @@ bash scripts/setup.sh >/dev/null
 source .run/env
 .venv/bin/ruff check .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
+.venv/bin/python manage.py spectacular --validate --fail-on-warn --file .run/schema.yml
 exec .venv/bin/pytest "$@"

@@ -86,7 +86,7 @@ def _prepare_power_plants(df: pd.DataFrame) -> pd.DataFrame:
         df["grid_voltage_kv"] = parsed.max(axis=1)
     else:
         df["grid_voltage_kv"] = np.nan
-    df["state_code"] = df["State"] if "State" in df else ""
+    df["state_code"] = df.get("State", "")
     return df
 
 
@@ -194,7 +194,8 @@ KINDS: dict[str, KindSpec] = {
         ),
         KindSpec(
             kind="transfer_capacity_county", family="power", title="County-to-county AC transfer capability",
-            geometry=None, id_columns=("Interface",), required_columns=("Interface", "MW_f0", "MW_r0", "fips_r", "fips_rr"),
+            geometry=None, id_columns=("Interface",),
+            required_columns=("Interface", "MW_f0", "MW_r0", "fips_r", "fips_rr"),
             fields={"name": "Interface", "fips": "fips_r", "value": "MW_f0"}, value_label="forward MW",
             publisher=REEDS, licence=REEDS_LICENCE, prepare=_prepare_transfer_county,
         ),
@@ -205,7 +206,8 @@ KINDS: dict[str, KindSpec] = {
             publisher=REEDS, licence=REEDS_LICENCE,
         ),
         KindSpec(
-            kind="transfer_capacity_state", family="power", title="State-to-state AC transfer capability", geometry=None,
+            kind="transfer_capacity_state", family="power", title="State-to-state AC transfer capability",
+            geometry=None,
             id_columns=("interface",), required_columns=("interface", "MW_f0", "MW_r0"),
             fields={"name": "interface", "value": "MW_f0"}, value_label="forward MW",
             publisher=REEDS, licence=REEDS_LICENCE,

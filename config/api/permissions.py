@@ -5,7 +5,9 @@ PLANNER_GROUP = "planner"
 
 def user_is_planner(user) -> bool:
     """Planners (and admins) may write; every other signed-in user reads."""
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=PLANNER_GROUP).exists()))
+    return bool(
+        user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=PLANNER_GROUP).exists())
+    )
 
 
 class ReadOnlyOrPlanner(BasePermission):

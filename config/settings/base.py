@@ -80,7 +80,9 @@ TEMPLATES = [
 
 DATABASES = {
     "default": env.db_url(
-        "DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/sitesel", engine="django.contrib.gis.db.backends.postgis"
+        "DATABASE_URL",
+        default="postgis://postgres@127.0.0.1:5432/sitesel",
+        engine="django.contrib.gis.db.backends.postgis",
     )
 }
 # Transactions belong to services (docs/decisions.md), not to whole requests.

@@ -137,8 +137,9 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     rec_m = to_milli(inp.delivery_received_qty)
     open_m = np.maximum(qty_m - rec_m, 0)
     rec_date = np.where(inp.delivery_actual_ordinal > 0, inp.delivery_actual_ordinal, as_of)
-    committed = np.where(inp.delivery_confirmed_ordinal > 0, inp.delivery_confirmed_ordinal,
-                         inp.delivery_promised_ordinal)
+    committed = np.where(
+        inp.delivery_confirmed_ordinal > 0, inp.delivery_confirmed_ordinal, inp.delivery_promised_ordinal
+    )
     derated = np.where(committed > 0, committed + inp.line_derate_days[d_line], UNSCHEDULED)
     open_date = np.where(inp.delivery_expected_ordinal > 0, inp.delivery_expected_ordinal, derated)
     open_date = np.where(open_date >= UNSCHEDULED, UNSCHEDULED, np.maximum(open_date, as_of))
@@ -148,7 +149,9 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     ev_date = np.concatenate((rec_date[has_rec], open_date[has_open]))
     ev_qty = np.concatenate((rec_m[has_rec], open_m[has_open]))
     ev_received = np.concatenate((np.ones(int(has_rec.sum()), bool), np.zeros(int(has_open.sum()), bool)))
-    order = np.lexsort((ev_date, ev_line))
+    # One int64 key (line, then date) sorts ~5x faster than lexsort on two keys; the order of
+    # events sharing line and date does not affect any result.
+    order = np.argsort(ev_line * (UNSCHEDULED + 1) + ev_date)
     ev_line, ev_date, ev_qty, ev_received = ev_line[order], ev_date[order], ev_qty[order], ev_received[order]
 
     # 2. Cumulative quantity within each line (exact integer cumsum, then subtract the run offset).
@@ -166,8 +169,9 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
 
     # 3. Line ready.
     installed = inp.line_installed_ordinal > 0
-    pending = np.where(line_arrival >= UNSCHEDULED, UNSCHEDULED,
-                       np.maximum(line_arrival + inp.line_install_days, as_of))
+    pending = np.where(
+        line_arrival >= UNSCHEDULED, UNSCHEDULED, np.maximum(line_arrival + inp.line_install_days, as_of)
+    )
     line_ready = np.where(installed, inp.line_installed_ordinal, pending)
 
     # 4. Block ready = argmax over gating lines (sort by block, ready desc, line asc; take first).
@@ -183,16 +187,16 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     bind_line[e_block[e_first]] = e_line[e_first]
 
     no_power = ~inp.block_power_available
-    grid = np.where(no_power & (inp.block_grid_power_ordinal > 0),
-                    np.maximum(inp.block_grid_power_ordinal, as_of), 0)
+    grid = np.where(no_power & (inp.block_grid_power_ordinal > 0), np.maximum(inp.block_grid_power_ordinal, as_of), 0)
     grid_binds = grid > block_ready
     block_ready = np.where(grid_binds, grid, block_ready)
     bind_kind = np.where(grid_binds, BINDING_GRID, bind_kind).astype(np.int8)
     bind_line = np.where(grid_binds, -1, bind_line)
 
     live = inp.block_live_ordinal > 0
-    go_live = np.where(block_ready >= UNSCHEDULED, UNSCHEDULED,
-                       np.maximum(block_ready + inp.block_commissioning_days, as_of))
+    go_live = np.where(
+        block_ready >= UNSCHEDULED, UNSCHEDULED, np.maximum(block_ready + inp.block_commissioning_days, as_of)
+    )
     go_live = np.where(live, inp.block_live_ordinal, go_live)
     binding_ready = np.where(live, 0, block_ready)
     bind_kind = np.where(live, BINDING_NONE, bind_kind).astype(np.int8)
@@ -211,11 +215,13 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     line_power = np.full(n_lines, UNSCHEDULED + 1, dtype=np.int64)
     np.minimum.at(line_power, e_line, block_power[e_block])
     strandable_codes = np.array(sorted(CATEGORY_CODE[c] for c in inp.strandable_categories), dtype=np.int64)
-    candidate = (np.isin(inp.line_category, strandable_codes) & (line_power != POWERED)
-                 & (line_power <= UNSCHEDULED))
+    candidate = np.isin(inp.line_category, strandable_codes) & (line_power != POWERED) & (line_power <= UNSCHEDULED)
     ev_power = line_power[ev_line]
-    stranded_ev = (candidate[ev_line] & (ev_date < UNSCHEDULED)
-                   & ((ev_power >= UNSCHEDULED) | (ev_power - ev_date > inp.stranding_threshold_days)))
+    stranded_ev = (
+        candidate[ev_line]
+        & (ev_date < UNSCHEDULED)
+        & ((ev_power >= UNSCHEDULED) | (ev_power - ev_date > inp.stranding_threshold_days))
+    )
     s_idx = np.flatnonzero(stranded_ev)
     s_line = ev_line[s_idx]
     s_first = _segment_starts(s_line)
@@ -224,17 +230,27 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     rec_weights = np.where(ev_received[s_idx], ev_qty[s_idx], 0)
     rec_qty = np.bincount(s_line, weights=rec_weights, minlength=n_lines)[lines]
     first_arrival = ev_date[s_idx[s_first]]  # events are date-sorted within a line
-    stranded = tuple(zip(
-        lines.tolist(),
-        np.rint(qty).astype(np.int64).tolist(),
-        np.rint(rec_qty).astype(np.int64).tolist(),
-        first_arrival.tolist(),
-        line_power[lines].tolist(),
-        strict=True,
-    ))
+    stranded = tuple(
+        zip(
+            lines.tolist(),
+            np.rint(qty).astype(np.int64).tolist(),
+            np.rint(rec_qty).astype(np.int64).tolist(),
+            first_arrival.tolist(),
+            line_power[lines].tolist(),
+            strict=True,
+        )
+    )
 
-    return ForecastCore(line_arrival, line_ready, go_live.astype(np.int64), bind_kind, bind_line,
-                        binding_ready.astype(np.int64), block_power, stranded)
+    return ForecastCore(
+        line_arrival,
+        line_ready,
+        go_live.astype(np.int64),
+        bind_kind,
+        bind_line,
+        binding_ready.astype(np.int64),
+        block_power,
+        stranded,
+    )
 
 
 def _binding(core: ForecastCore, inp: ForecastInput, b: int) -> BindingConstraint | None:
@@ -259,11 +275,14 @@ def _quarters(inp: ForecastInput, go_live: np.ndarray) -> tuple[QuarterMW, ...]:
     rows = []
     while (year, q) <= last:
         end = quarter_end(year, q).toordinal()
-        rows.append(QuarterMW(
-            quarter_label(year, q), quarter_end(year, q),
-            float(inp.block_mw[planned <= end].sum()),
-            float(inp.block_mw[dated & (go_live <= end)].sum()),
-        ))
+        rows.append(
+            QuarterMW(
+                quarter_label(year, q),
+                quarter_end(year, q),
+                float(inp.block_mw[planned <= end].sum()),
+                float(inp.block_mw[dated & (go_live <= end)].sum()),
+            )
+        )
         year, q = next_quarter(year, q)
     return tuple(rows)
 
@@ -286,18 +305,20 @@ def assemble(inp: ForecastInput, core: ForecastCore) -> ProgramForecast:
         dated = g < UNSCHEDULED
         days_late = g - int(inp.block_planned_ordinal[b]) if dated else None
         power = int(core.block_power[b])
-        blocks.append(BlockForecast(
-            block_idx=b,
-            mw=float(inp.block_mw[b]),
-            planned_go_live=date.fromordinal(int(inp.block_planned_ordinal[b])),
-            forecast_go_live=from_ordinal(g) if dated else None,
-            days_late=days_late,
-            at_risk=bool(not live[b] and (days_late is None or days_late > 0)),
-            is_live=bool(live[b]),
-            binding=_binding(core, inp, b),
-            power_available=bool(inp.block_power_available[b]),
-            power_forecast=None if power == POWERED else from_ordinal(power),
-        ))
+        blocks.append(
+            BlockForecast(
+                block_idx=b,
+                mw=float(inp.block_mw[b]),
+                planned_go_live=date.fromordinal(int(inp.block_planned_ordinal[b])),
+                forecast_go_live=from_ordinal(g) if dated else None,
+                days_late=days_late,
+                at_risk=bool(not live[b] and (days_late is None or days_late > 0)),
+                is_live=bool(live[b]),
+                binding=_binding(core, inp, b),
+                power_available=bool(inp.block_power_available[b]),
+                power_forecast=None if power == POWERED else from_ordinal(power),
+            )
+        )
 
     project_go_live, binding_block = None, None
     if inp.n_blocks:
@@ -305,25 +326,28 @@ def assemble(inp: ForecastInput, core: ForecastCore) -> ProgramForecast:
         if go_live[binding_block] < UNSCHEDULED:
             project_go_live = from_ordinal(int(go_live[binding_block]))
 
-    edges_by_line: dict[int, list[int]] = {}
-    stranded_lines = {s[0] for s in core.stranded}
-    for line, block in zip(inp.edge_line_idx.tolist(), inp.edge_block_idx.tolist(), strict=True):
-        if line in stranded_lines:
-            edges_by_line.setdefault(line, []).append(block)
+    edges_by_line: dict[int, set[int]] = {}
+    on_stranded = np.isin(inp.edge_line_idx, [s[0] for s in core.stranded])
+    for line, block in zip(
+        inp.edge_line_idx[on_stranded].tolist(), inp.edge_block_idx[on_stranded].tolist(), strict=True
+    ):
+        edges_by_line.setdefault(line, set()).add(block)
     stranded = []
     for line, qty_m, rec_m, first, power in core.stranded:
         known = power < UNSCHEDULED
-        stranded.append(StrandedEquipment(
-            line_idx=line,
-            category=category_from_code(int(inp.line_category[line])),
-            block_idxs=tuple(sorted(set(edges_by_line.get(line, ())))),
-            quantity=qty_m / QTY_SCALE,
-            received_quantity=rec_m / QTY_SCALE,
-            value_usd=_value(inp, line, qty_m),
-            first_arrival=date.fromordinal(first),
-            power_forecast=from_ordinal(power) if known else None,
-            days_stranded=power - first if known else None,
-        ))
+        stranded.append(
+            StrandedEquipment(
+                line_idx=line,
+                category=category_from_code(int(inp.line_category[line])),
+                block_idxs=tuple(sorted(edges_by_line.get(line, ()))),
+                quantity=qty_m / QTY_SCALE,
+                received_quantity=rec_m / QTY_SCALE,
+                value_usd=_value(inp, line, qty_m),
+                first_arrival=date.fromordinal(first),
+                power_forecast=from_ordinal(power) if known else None,
+                days_stranded=power - first if known else None,
+            )
+        )
     total_value = sum((s.value_usd for s in stranded if s.value_usd is not None), Decimal("0.00"))
 
     return ProgramForecast(

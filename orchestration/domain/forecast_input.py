@@ -120,22 +120,33 @@ class ForecastInput:
             zeros_if_none(name, n_blocks)
 
         ints = {
-            "delivery_line_idx": n_deliv, "delivery_promised_ordinal": n_deliv,
-            "delivery_confirmed_ordinal": n_deliv, "delivery_expected_ordinal": n_deliv,
-            "delivery_actual_ordinal": n_deliv, "line_category": n_lines, "line_install_days": n_lines,
-            "line_derate_days": n_lines, "line_installed_ordinal": n_lines, "edge_line_idx": n_edges,
-            "edge_block_idx": n_edges, "block_planned_ordinal": n_blocks,
-            "block_commissioning_days": n_blocks, "block_grid_power_ordinal": n_blocks,
+            "delivery_line_idx": n_deliv,
+            "delivery_promised_ordinal": n_deliv,
+            "delivery_confirmed_ordinal": n_deliv,
+            "delivery_expected_ordinal": n_deliv,
+            "delivery_actual_ordinal": n_deliv,
+            "line_category": n_lines,
+            "line_install_days": n_lines,
+            "line_derate_days": n_lines,
+            "line_installed_ordinal": n_lines,
+            "edge_line_idx": n_edges,
+            "edge_block_idx": n_edges,
+            "block_planned_ordinal": n_blocks,
+            "block_commissioning_days": n_blocks,
+            "block_grid_power_ordinal": n_blocks,
             "block_live_ordinal": n_blocks,
         }
         for name, n in ints.items():
             set_(self, name, _ints(name, getattr(self, name), n))
-        floats = {"delivery_qty": n_deliv, "delivery_received_qty": n_deliv,
-                  "line_required_qty": n_lines, "block_mw": n_blocks}
+        floats = {
+            "delivery_qty": n_deliv,
+            "delivery_received_qty": n_deliv,
+            "line_required_qty": n_lines,
+            "block_mw": n_blocks,
+        }
         for name, n in floats.items():
             set_(self, name, _floats(name, getattr(self, name), n))
-        set_(self, "block_power_available",
-             np.asarray(self.block_power_available).astype(bool).reshape(-1).copy())
+        set_(self, "block_power_available", np.asarray(self.block_power_available).astype(bool).reshape(-1).copy())
         if self.block_power_available.size != n_blocks:
             raise InvalidInput("block_power_available must have one entry per block")
 
@@ -143,9 +154,15 @@ class ForecastInput:
         _check_index("edge_line_idx", self.edge_line_idx, n_lines)
         _check_index("edge_block_idx", self.edge_block_idx, n_blocks)
         _check_index("line_category", self.line_category, len(CATEGORY_ORDER))
-        for name in ("delivery_promised_ordinal", "delivery_confirmed_ordinal", "delivery_expected_ordinal",
-                     "delivery_actual_ordinal", "line_installed_ordinal", "block_grid_power_ordinal",
-                     "block_live_ordinal"):
+        for name in (
+            "delivery_promised_ordinal",
+            "delivery_confirmed_ordinal",
+            "delivery_expected_ordinal",
+            "delivery_actual_ordinal",
+            "line_installed_ordinal",
+            "block_grid_power_ordinal",
+            "block_live_ordinal",
+        ):
             _check_dates(name, getattr(self, name))
         _check_dates("block_planned_ordinal", self.block_planned_ordinal, required=True)
         for name in ("line_install_days", "block_commissioning_days"):
@@ -162,7 +179,7 @@ class ForecastInput:
             set_(self, "line_unit_value_usd", values)
         set_(self, "strandable_categories", frozenset(Category(c) for c in self.strandable_categories))
 
-        for name, value in vars(self).items():
+        for value in vars(self).values():
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
 

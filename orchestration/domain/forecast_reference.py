@@ -32,9 +32,14 @@ def compute_core_naive(inp: ForecastInput) -> ForecastCore:
 
     events: list[list[tuple[int, int, bool]]] = [[] for _ in range(inp.n_lines)]
     for line, qty, rec, promised, confirmed, expected, actual in zip(
-        inp.delivery_line_idx.tolist(), inp.delivery_qty.tolist(), inp.delivery_received_qty.tolist(),
-        inp.delivery_promised_ordinal.tolist(), inp.delivery_confirmed_ordinal.tolist(),
-        inp.delivery_expected_ordinal.tolist(), inp.delivery_actual_ordinal.tolist(), strict=True,
+        inp.delivery_line_idx.tolist(),
+        inp.delivery_qty.tolist(),
+        inp.delivery_received_qty.tolist(),
+        inp.delivery_promised_ordinal.tolist(),
+        inp.delivery_confirmed_ordinal.tolist(),
+        inp.delivery_expected_ordinal.tolist(),
+        inp.delivery_actual_ordinal.tolist(),
+        strict=True,
     ):
         qty_m, rec_m = round(qty * QTY_SCALE), round(rec * QTY_SCALE)
         if rec_m > 0:
@@ -130,11 +135,18 @@ def compute_core_naive(inp: ForecastInput) -> ForecastCore:
         if first is not None:
             stranded.append((line, qty, rec_qty, first, p))
 
-    as_array = np.asarray
+    def ints(values: list[int]) -> np.ndarray:
+        return np.asarray(values, dtype=np.int64)
+
     return ForecastCore(
-        as_array(arrival, dtype=np.int64), as_array(ready, dtype=np.int64), as_array(go_live, dtype=np.int64),
-        as_array(kinds, dtype=np.int8), as_array(bind_lines, dtype=np.int64), as_array(bind_ready, dtype=np.int64),
-        as_array(block_power, dtype=np.int64), tuple(stranded),
+        ints(arrival),
+        ints(ready),
+        ints(go_live),
+        np.asarray(kinds, dtype=np.int8),
+        ints(bind_lines),
+        ints(bind_ready),
+        ints(block_power),
+        tuple(stranded),
     )
 
 

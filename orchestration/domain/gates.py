@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .categories import CATEGORY_ORDER, Category
+from .categories import Category
 from .errors import Reason
 from .states import STATE_ORDER, STATE_RANK, BlockState
 
@@ -51,9 +51,7 @@ class BlockFacts:
     ) -> BlockFacts:
         """Category-level facts: one synthetic line per required category (ref = category name)."""
         received_set, installed_set = set(received), set(installed)
-        lines = tuple(
-            LineStatus(str(c), Category(c), c in received_set, c in installed_set) for c in required
-        )
+        lines = tuple(LineStatus(str(c), Category(c), c in received_set, c in installed_set) for c in required)
         return cls(lines, power_available, cooling_ready, commissioning_passed)
 
     def lines_of(self, category: Category) -> tuple[LineStatus, ...]:
@@ -63,38 +61,36 @@ class BlockFacts:
 Check = Callable[[BlockFacts], tuple[Reason, ...]]
 
 
-def lines_complete(category: Category, *, mandatory: bool = True) -> Check:
+@dataclass(frozen=True)
+class LinesComplete:
     """Every line of `category` received and installed. Mandatory: the block must have such lines.
 
     A mandatory category with no lines fails: a block cannot be powered if nobody has contracted
     its transformers yet. Optional categories (on-site generation) pass when absent.
     """
 
-    def check(facts: BlockFacts) -> tuple[Reason, ...]:
+    category: Category
+    mandatory: bool = True
+
+    def __call__(self, facts: BlockFacts) -> tuple[Reason, ...]:
+        category = self.category
         lines = facts.lines_of(category)
         if not lines:
-            if not mandatory:
+            if not self.mandatory:
                 return ()
             return (Reason("no_lines", f"no contract lines for {category} gate this block", category),)
         reasons = []
         not_received = tuple(line.line_ref for line in lines if not line.received)
         if not_received:
-            reasons.append(
-                Reason("not_received", f"{category}: {len(not_received)} line(s) not fully received",
-                       category, not_received)
-            )
+            message = f"{category}: {len(not_received)} line(s) not fully received"
+            reasons.append(Reason("not_received", message, category, not_received))
         # Only received lines are reported as "not installed": an unreceived line is obviously not
         # installed and listing it twice would bury the actionable reason.
         not_installed = tuple(line.line_ref for line in lines if line.received and not line.installed)
         if not_installed:
-            reasons.append(
-                Reason("not_installed", f"{category}: {len(not_installed)} line(s) received but not installed",
-                       category, not_installed)
-            )
+            message = f"{category}: {len(not_installed)} line(s) received but not installed"
+            reasons.append(Reason("not_installed", message, category, not_installed))
         return tuple(reasons)
-
-    check.__name__ = f"lines_complete[{category}]"
-    return check
 
 
 def power_is_available(facts: BlockFacts) -> tuple[Reason, ...]:
@@ -118,18 +114,18 @@ def commissioning_has_passed(facts: BlockFacts) -> tuple[Reason, ...]:
 # The gate table: what must hold to *enter* each state (in addition to all earlier rows).
 GATES: dict[BlockState, tuple[Check, ...]] = {
     BlockState.PLANNED: (),
-    BlockState.SITE_READY: (lines_complete(Category.LAND), lines_complete(Category.BUILDINGS)),
+    BlockState.SITE_READY: (LinesComplete(Category.LAND), LinesComplete(Category.BUILDINGS)),
     BlockState.POWERED: (
-        lines_complete(Category.POWER_EQUIPMENT),
-        lines_complete(Category.POWER_DISTRIBUTION),
-        lines_complete(Category.ONSITE_GENERATION, mandatory=False),
+        LinesComplete(Category.POWER_EQUIPMENT),
+        LinesComplete(Category.POWER_DISTRIBUTION),
+        LinesComplete(Category.ONSITE_GENERATION, mandatory=False),
         power_is_available,
     ),
-    BlockState.COOLED: (lines_complete(Category.COOLING), cooling_is_ready),
+    BlockState.COOLED: (LinesComplete(Category.COOLING), cooling_is_ready),
     BlockState.HARDWARE_INSTALLED: (
-        lines_complete(Category.CHIPS),
-        lines_complete(Category.MEMORY),
-        lines_complete(Category.NETWORKING),
+        LinesComplete(Category.CHIPS),
+        LinesComplete(Category.MEMORY),
+        LinesComplete(Category.NETWORKING),
     ),
     BlockState.COMMISSIONED: (commissioning_has_passed,),
     # Nothing new: going live re-verifies every row above at that moment (cumulative gates), so a
@@ -140,7 +136,7 @@ GATES: dict[BlockState, tuple[Check, ...]] = {
 # Every category must be checked by some gate, otherwise "live requires every line" would have a
 # hole. Asserted in tests so adding a tenth category without a gate fails loudly.
 GATED_CATEGORIES: frozenset[Category] = frozenset(
-    c for c in CATEGORY_ORDER for checks in GATES.values() for chk in checks if chk.__name__ == f"lines_complete[{c}]"
+    check.category for checks in GATES.values() for check in checks if isinstance(check, LinesComplete)
 )
 
 

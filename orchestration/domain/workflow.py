@@ -92,5 +92,5 @@ def check_transition(old: BlockState | str, new: BlockState | str, facts: BlockF
 
 def available_transitions(state: BlockState | str, facts: BlockFacts) -> dict[BlockState, tuple[Reason, ...]]:
     """For a UI: every table-allowed next state with the reasons it is blocked (empty = allowed now)."""
-    current = parse_state(state)
-    return {target: gate_reasons(target, facts) for target in sorted(TRANSITIONS[current], key=STATE_RANK.get)}
+    targets = sorted(TRANSITIONS[parse_state(state)], key=STATE_RANK.__getitem__)
+    return {target: gate_reasons(target, facts) for target in targets}

@@ -1,1 +1,20 @@
-urlpatterns = []
+"""/api/v1/: auth, sites and layers (docs/api.md)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from sitesel.api import views
+
+app_name = "sitesel_api"
+
+router = SimpleRouter()
+router.register("sites", views.SiteViewSet, basename="site")
+router.register("layers", views.LayerViewSet, basename="layer")
+
+urlpatterns = [
+    path("auth/login/", views.LoginApi.as_view(), name="login"),
+    path("auth/logout/", views.LogoutApi.as_view(), name="logout"),
+    path("layers/<slug:kind>/versions/", views.LayerVersionListApi.as_view(), name="layer-versions"),
+    path("layers/<slug:kind>/features/", views.LayerFeaturesApi.as_view(), name="layer-features"),
+    *router.urls,
+]

@@ -60,9 +60,7 @@ def capital_recovery_factor(rate: float, years: float) -> float:
 # --- Missing data -------------------------------------------------------------------------------------
 
 
-def _line_distances_km(
-    x: SiteInputsArrays, p: EconomicsParameters
-) -> tuple[dict[int, np.ndarray], np.ndarray]:
+def _line_distances_km(x: SiteInputsArrays, p: EconomicsParameters) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Distance to the nearest line of at least 230/345/500 kV, with documented fallbacks for gaps.
 
     A missing distance takes the nearest of these stand-ins: (230 kV only) the distance to the nearest
@@ -103,19 +101,13 @@ def _missing_mask_other(x: SiteInputsArrays, region_known: np.ndarray) -> np.nda
 # --- Components -----------------------------------------------------------------------------------------
 
 
-def _interconnection(
-    dist_km: dict[int, np.ndarray], cap: np.ndarray, p: EconomicsParameters
-) -> dict[str, np.ndarray]:
+def _interconnection(dist_km: dict[int, np.ndarray], cap: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
     """Cheapest feasible tie: new substation + circuits x routed miles x $/mile x spur multiplier.
 
     Options are 230/345/500 kV with ceil(load / circuit rating) circuits, at most `max_circuits`.
     Above every option's limit the 500 kV tie is used with as many circuits as the load needs.
     """
-    markup = (
-        (1.0 + p.transmission_contingency_frac)
-        * (1.0 + p.transmission_afudc_frac)
-        * p.usd_2019_to_2024_escalation
-    )
+    markup = (1.0 + p.transmission_contingency_frac) * (1.0 + p.transmission_afudc_frac) * p.usd_2019_to_2024_escalation
     best_cost = np.full(cap.shape, np.inf)
     best = {k: np.zeros(cap.shape) for k in ("kv", "circuits", "km", "line", "substation")}
     for kv in VOLTAGES_KV:
@@ -183,13 +175,10 @@ def _labor(x: SiteInputsArrays, cap: np.ndarray, p: EconomicsParameters) -> dict
     }
 
 
-def _labor_cost(
-    shortfall: np.ndarray, build_months: np.ndarray, p: EconomicsParameters
-) -> dict[str, np.ndarray]:
+def _labor_cost(shortfall: np.ndarray, build_months: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
     """Travelling crews (per diem + wage premium) over the build, a camp above a threshold, mobilisation."""
     per_worker_month = (
-        p.per_diem_usd_per_day * DAYS_PER_MONTH
-        + p.travel_wage_premium_usd_per_hour * p.hours_per_worker_month
+        p.per_diem_usd_per_day * DAYS_PER_MONTH + p.travel_wage_premium_usd_per_hour * p.hours_per_worker_month
     )
     travel = shortfall * p.avg_to_peak_crew_ratio * build_months * per_worker_month
     camp = np.where(shortfall > p.camp_threshold_workers, p.camp_fixed_usd, 0.0)
@@ -230,9 +219,7 @@ def _grid_swing(
     line_fail = swing > line_limit
     area_unknown = ~has_transfer & ~has_gen
     area_fail = area_unknown | (swing > area_limit)
-    no_line_data = (
-        np.isnan(x.distance_hv_230_km) & np.isnan(x.distance_hv_345_km) & np.isnan(x.distance_hv_500_km)
-    )
+    no_line_data = np.isnan(x.distance_hv_230_km) & np.isnan(x.distance_hv_345_km) & np.isnan(x.distance_hv_500_km)
     reasons = np.empty(it_mw.shape[0], dtype=object)
     for i in range(it_mw.shape[0]):
         reasons[i] = _swing_reason(
@@ -314,10 +301,7 @@ def compute_economics_arrays(
     # C&W's per-MW figure is construction only; the uplift adds the scope it excludes (OFCI
     # equipment, fit-out, soft costs, contingency). Its site share moves into the fixed site works.
     facility_base = (
-        it_mw
-        * p.facility_capex_usd_per_it_mw
-        * (1.0 - p.facility_site_share)
-        * (1.0 + p.facility_scope_uplift_frac)
+        it_mw * p.facility_capex_usd_per_it_mw * (1.0 - p.facility_site_share) * (1.0 + p.facility_scope_uplift_frac)
     )
     ai_premium = facility_base * p.ai_liquid_cooling_premium_frac
     site_works = np.full(n, p.site_works_fixed_usd)
@@ -331,9 +315,7 @@ def compute_economics_arrays(
     labor_total = labor_cost["travel"] + labor_cost["fixed"]
 
     fixed = site_works + grid["substation"] + grid["line"] + labor_cost["fixed"]
-    variable = (
-        facility_base + ai_premium + it_equipment + land + grid["transformer"] + labor_cost["travel"] + bridge
-    )
+    variable = facility_base + ai_premium + it_equipment + land + grid["transformer"] + labor_cost["travel"] + bridge
     total = fixed + variable
 
     # Opex: energy only - facility MW already includes PUE, so MWh = facility MW x utilisation x hours.
@@ -477,6 +459,4 @@ def grid_swing_screen(
     cap = _capacity_array(capacity_mw, 1)
     dist_km, _ = _line_distances_km(x, params)
     s = _grid_swing(x, dist_km, cap / params.pue, params)
-    return GridSwingResult(
-        flag=bool(s["flag"][0]), reason=str(s["reason"][0]), swing_mw=float(s["swing_mw"][0])
-    )
+    return GridSwingResult(flag=bool(s["flag"][0]), reason=str(s["reason"][0]), swing_mw=float(s["swing_mw"][0]))

@@ -68,9 +68,7 @@ def region_constraint_weights(
     for k, name in enumerate(uniq):
         key = _REGION_KEYS.get(_normalise_region(str(name)))
         known[k] = key is not None
-        weights[k] = (
-            params.grid_constraint_unknown if key is None else getattr(params, f"grid_constraint_{key}")
-        )
+        weights[k] = params.grid_constraint_unknown if key is None else getattr(params, f"grid_constraint_{key}")
     return weights[inverse], known[inverse]
 
 

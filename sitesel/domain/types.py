@@ -68,9 +68,7 @@ def _as_float_column(name: str, values: Any, n: int | None) -> np.ndarray:
     if arr.ndim != 1:
         raise InvalidSiteInput(name, f"must be one-dimensional, got shape {arr.shape}")
     if np.isinf(arr).any():
-        raise InvalidSiteInput(
-            name, f"must be finite or NaN (site index {int(np.flatnonzero(np.isinf(arr))[0])})"
-        )
+        raise InvalidSiteInput(name, f"must be finite or NaN (site index {int(np.flatnonzero(np.isinf(arr))[0])})")
     lo, hi = _INPUT_BOUNDS.get(name, (0.0, math.inf))
     bad = (arr < lo) | (arr > hi)
     if bad.any():
@@ -230,9 +228,7 @@ class EconomicsResult:
 
     def money_as_decimals(self) -> dict[str, Decimal]:
         """Every `*_usd` figure as a cent-rounded Decimal, for DecimalField storage."""
-        return {
-            f.name: usd_to_decimal(getattr(self, f.name)) for f in fields(self) if f.name.endswith("_usd")
-        }
+        return {f.name: usd_to_decimal(getattr(self, f.name)) for f in fields(self) if f.name.endswith("_usd")}
 
 
 @dataclass(frozen=True)

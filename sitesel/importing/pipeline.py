@@ -107,8 +107,14 @@ class RecordStream:
 
 
 def open_records(
-    spec: KindSpec, path: Path, *, source_crs: str | None = None, make_valid: bool = False,
-    skip_bad_geometry: bool = False, join: Join | None = None, batch_size: int = 2000,
+    spec: KindSpec,
+    path: Path,
+    *,
+    source_crs: str | None = None,
+    make_valid: bool = False,
+    skip_bad_geometry: bool = False,
+    join: Join | None = None,
+    batch_size: int = 2000,
 ) -> RecordStream:
     source = open_source(path, source_crs=source_crs, needs_geometry=spec.geometry is not None)
     return RecordStream(

@@ -40,9 +40,7 @@ def _file_format(path: Path) -> str:
         return "csv"
     if name.endswith(VECTOR_SUFFIXES):
         return "vector"
-    raise ImportFailed(
-        f"unsupported file type {path.name!r}: use GeoJSON, GeoPackage, zipped Shapefile or CSV"
-    )
+    raise ImportFailed(f"unsupported file type {path.name!r}: use GeoJSON, GeoPackage, zipped Shapefile or CSV")
 
 
 def find_lon_lat(columns: list[str]) -> tuple[str, str] | None:

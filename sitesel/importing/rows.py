@@ -56,7 +56,9 @@ def json_value(value: Any) -> Any:
     return value if isinstance(value, str | int | bool | list | dict) else str(value)
 
 
-def points_from_lon_lat(frame: pd.DataFrame, rows: pd.Series, lon_lat: tuple[str, str]) -> tuple[np.ndarray, list[RowError]]:
+def points_from_lon_lat(
+    frame: pd.DataFrame, rows: pd.Series, lon_lat: tuple[str, str]
+) -> tuple[np.ndarray, list[RowError]]:
     """Build points from lon/lat text columns; non-numeric or out-of-range values are row errors."""
     lon_col, lat_col = lon_lat
     lon = pd.to_numeric(frame[lon_col], errors="coerce")

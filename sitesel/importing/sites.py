@@ -46,7 +46,9 @@ def _land_price(raw: str, row: int) -> tuple[Decimal | None, RowError | None]:
     except InvalidOperation:
         return None, RowError(row, "land_price_usd_per_acre", f"{raw!r} is not a number")
     if not price.is_finite() or price < 0 or price > MAX_LAND_PRICE_USD_PER_ACRE:
-        return None, RowError(row, "land_price_usd_per_acre", f"{raw} must be between 0 and {MAX_LAND_PRICE_USD_PER_ACRE}")
+        return None, RowError(
+            row, "land_price_usd_per_acre", f"{raw} must be between 0 and {MAX_LAND_PRICE_USD_PER_ACRE}"
+        )
     return price.quantize(Decimal("0.01")), None
 
 
@@ -96,8 +98,14 @@ def read_sites(
             parcel = None if is_point else (geom if geom.geom_type == "MultiPolygon" else shapely.multipolygons([geom]))
             records.append(
                 SiteRecord(
-                    row, source_ref[:200], name, shapely.to_wkb(point), shapely.to_wkb(parcel) if parcel else None,
-                    price, _text(frame, lower.get("notes"), index), tags,
+                    row,
+                    source_ref[:200],
+                    name,
+                    shapely.to_wkb(point),
+                    shapely.to_wkb(parcel) if parcel else None,
+                    price,
+                    _text(frame, lower.get("notes"), index),
+                    tags,
                 )
             )
         yield records, errors

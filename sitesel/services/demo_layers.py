@@ -24,8 +24,11 @@ def demo_layers_import(
     base = manifest.parent
     for entry in manifest_entries(manifest):
         yield layer_import(
-            kind=entry["kind"], path=base / entry["path"], source=entry.get("source", ""),
-            make_valid=entry.get("make_valid", False), skip_bad_geometry=entry.get("skip_bad_geometry", False),
+            kind=entry["kind"],
+            path=base / entry["path"],
+            source=entry.get("source", ""),
+            make_valid=entry.get("make_valid", False),
+            skip_bad_geometry=entry.get("skip_bad_geometry", False),
             join_eia860=base / entry["join_eia860"] if entry.get("join_eia860") else None,
             progress=progress_factory(entry["kind"]) if progress_factory else None,
         )

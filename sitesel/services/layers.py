@@ -70,7 +70,9 @@ def layer_import(
             raise ImportFailed(f"file not found: {required}")
     checksum = file_sha256(path, *([join_eia860] if join_eia860 else []))
     options = {
-        "source_crs": source_crs, "make_valid": make_valid, "skip_bad_geometry": skip_bad_geometry,
+        "source_crs": source_crs,
+        "make_valid": make_valid,
+        "skip_bad_geometry": skip_bad_geometry,
         "join_eia860": join_eia860.name if join_eia860 else None,
     }
 
@@ -81,7 +83,12 @@ def layer_import(
 
     join = eia860_join(join_eia860) if join_eia860 else None
     stream = open_records(
-        spec, path, source_crs=source_crs, make_valid=make_valid, skip_bad_geometry=skip_bad_geometry, join=join,
+        spec,
+        path,
+        source_crs=source_crs,
+        make_valid=make_valid,
+        skip_bad_geometry=skip_bad_geometry,
+        join=join,
         batch_size=batch_size,
     )
     stream.check_columns()
@@ -128,7 +135,10 @@ def _write_version(layer, spec, stream, path, checksum, options, source, publish
                 result.added += 1
             new_rows.append(
                 Feature(
-                    layer=layer, source_fid=record.source_fid, valid_from=number, content_hash=record.content_hash,
+                    layer=layer,
+                    source_fid=record.source_fid,
+                    valid_from=number,
+                    content_hash=record.content_hash,
                     properties=record.properties,
                     geom=GEOSGeometry(memoryview(record.geom_wkb), srid=4326) if record.geom_wkb else None,
                     **record.fields,
@@ -150,10 +160,20 @@ def _write_version(layer, spec, stream, path, checksum, options, source, publish
     if result.added == result.changed == result.removed == 0:
         raise _NothingChanged
     version = LayerVersion.objects.create(
-        layer=layer, number=number, source_file=path.name, source=source, publisher=publisher or spec.publisher,
-        licence=licence or spec.licence, checksum_sha256=checksum, row_count=result.row_count,
-        added_count=result.added, changed_count=result.changed, removed_count=result.removed,
-        repaired_count=result.repaired, skipped_count=len({e.row for e in result.skipped}), options=options,
+        layer=layer,
+        number=number,
+        source_file=path.name,
+        source=source,
+        publisher=publisher or spec.publisher,
+        licence=licence or spec.licence,
+        checksum_sha256=checksum,
+        row_count=result.row_count,
+        added_count=result.added,
+        changed_count=result.changed,
+        removed_count=result.removed,
+        repaired_count=result.repaired,
+        skipped_count=len({e.row for e in result.skipped}),
+        options=options,
     )
     layer.current_version = version
     layer.save(update_fields=["current_version"])

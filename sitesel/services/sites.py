@@ -28,7 +28,11 @@ class SitesImportResult:
 
 
 def sites_import(
-    *, path: Path, source_crs: str | None = None, make_valid: bool = False, progress: Callable[[int], None] | None = None
+    *,
+    path: Path,
+    source_crs: str | None = None,
+    make_valid: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> SitesImportResult:
     """Upsert sites on their file id (or name). Any bad row aborts the import; nothing is written."""
     result = SitesImportResult()

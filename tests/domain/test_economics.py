@@ -61,9 +61,7 @@ REMOTE = SiteInputs(
     iso_region="SPP",
     state="KS",
 )
-WEST = SiteInputs(
-    plant_grid_voltage_kv_max_50km=500, county_labor_force=50_000, iso_region="non-ISO", state="NV"
-)
+WEST = SiteInputs(plant_grid_voltage_kv_max_50km=500, county_labor_force=50_000, iso_region="non-ISO", state="NV")
 EMPTY = SiteInputs()
 SITES = {"strong": STRONG, "remote": REMOTE, "west": WEST, "empty": EMPTY}
 
@@ -111,9 +109,7 @@ def test_defaults_give_450_to_550_thousand_gpus_per_gw() -> None:
         (1000.0, {"pue": 1.5, "rack_power_kw": 132.0}, 5050 * 72),
     ],
 )
-def test_gpu_count_is_whole_racks_of_it_power(
-    capacity_mw: float, overrides: dict, expected_gpus: int
-) -> None:
+def test_gpu_count_is_whole_racks_of_it_power(capacity_mw: float, overrides: dict, expected_gpus: int) -> None:
     r = compute_economics(STRONG, capacity_mw, parameters_with_overrides(overrides), draws=DRAWS)
     assert r.gpus == expected_gpus
 
@@ -215,9 +211,7 @@ def test_opex_is_energy_at_price_times_pue_times_utilisation() -> None:
     # IT 833.3 MW x PUE 1.2 = 1000 MW; x 0.8 utilisation x 8760 h x $75/MWh.
     assert r.opex_usd_per_year == pytest.approx(1000 * 0.8 * 8760 * 75.0)
     assert r.opex_usd_per_mw_year == pytest.approx(0.8 * 8760 * 75.0)
-    missing_price = compute_economics(
-        replace(STRONG, state_industrial_price_cents_kwh=None), 1000.0, draws=DRAWS
-    )
+    missing_price = compute_economics(replace(STRONG, state_industrial_price_cents_kwh=None), 1000.0, draws=DRAWS)
     assert missing_price.power_price_usd_per_mwh == pytest.approx(80.6)
 
 
@@ -233,9 +227,7 @@ def test_usd_per_gpu_hour_uses_capital_recovery_over_stated_lives() -> None:
     assert longer.usd_per_gpu_hour < r.usd_per_gpu_hour
 
 
-@pytest.mark.parametrize(
-    ("rate", "years", "expected"), [(0.0, 10, 0.1), (0.08, 5, 0.25045645), (0.1, 20, 0.11745962)]
-)
+@pytest.mark.parametrize(("rate", "years", "expected"), [(0.0, 10, 0.1), (0.08, 5, 0.25045645), (0.1, 20, 0.11745962)])
 def test_capital_recovery_factor(rate: float, years: float, expected: float) -> None:
     assert capital_recovery_factor(rate, years) == pytest.approx(expected, rel=1e-6)
 
@@ -270,9 +262,7 @@ def test_invalid_override_names_the_field(overrides: dict, field: str) -> None:
 
 
 def test_valid_overrides_apply_and_change_results() -> None:
-    p = parameters_with_overrides(
-        {"pue": 1.4, "land_price_usd_per_acre": 1_000_000, "bridge_power_enabled": 1}
-    )
+    p = parameters_with_overrides({"pue": 1.4, "land_price_usd_per_acre": 1_000_000, "bridge_power_enabled": 1})
     assert (p.pue, p.land_price_usd_per_acre, p.bridge_power_enabled) == (1.4, 1_000_000.0, 1.0)
     assert DEFAULT_PARAMETERS.pue == 1.2  # defaults untouched
     base = compute_economics(REMOTE, 1000.0, draws=DRAWS)
@@ -323,9 +313,7 @@ def test_missing_everything_still_computes_and_flags_each_input() -> None:
 
 def test_missing_mask_in_bulk_output_has_one_bit_per_input() -> None:
     partial = SiteInputs(distance_hv_230_km=5.0, county_labor_force=10_000, iso_region="MISO")
-    arrays = compute_economics_arrays(
-        SiteInputsArrays.from_sites([EMPTY, STRONG, partial]), 50.0, draws=DRAWS
-    )
+    arrays = compute_economics_arrays(SiteInputsArrays.from_sites([EMPTY, STRONG, partial]), 50.0, draws=DRAWS)
     masks = [int(m) for m in arrays["missing_inputs_mask"]]
     assert masks[0] == (1 << len(MISSING_BITS)) - 1  # everything the model uses is missing
     assert {name for bit, name in enumerate(MISSING_BITS) if masks[2] >> bit & 1} == set(MISSING_BITS) - {
@@ -542,11 +530,7 @@ def test_property_total_capex_grows_with_capacity(site: SiteInputs, cap: float, 
     x = SiteInputsArrays.from_sites([site, site])
     r = compute_economics_arrays(x, np.array([cap, cap + extra]), draws=50)
     assert r["total_capex_usd"][1] > r["total_capex_usd"][0]
-    assert (
-        r["time_to_power_months_p10"][0]
-        <= r["time_to_power_months_p50"][0]
-        <= r["time_to_power_months_p90"][0]
-    )
+    assert r["time_to_power_months_p10"][0] <= r["time_to_power_months_p50"][0] <= r["time_to_power_months_p90"][0]
 
 
 @settings(max_examples=80, deadline=None)

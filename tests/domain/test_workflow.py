@@ -27,8 +27,9 @@ def facts(
     """Everything done except what is listed as missing."""
     received = [c for c in required if c not in missing_received]
     installed = [c for c in received if c not in missing_installed]
-    return BlockFacts.from_categories(required, received, installed, power_available=power,
-                                      cooling_ready=cooling, commissioning_passed=commissioning)
+    return BlockFacts.from_categories(
+        required, received, installed, power_available=power, cooling_ready=cooling, commissioning_passed=commissioning
+    )
 
 
 ALL_DONE = facts()
@@ -37,14 +38,26 @@ ALL_DONE = facts()
 # earlier state except planned.
 ORDER = [S.PLANNED, S.SITE_READY, S.POWERED, S.COOLED, S.HARDWARE_INSTALLED, S.COMMISSIONED, S.LIVE]
 LEGAL = {
-    (S.PLANNED, S.SITE_READY), (S.SITE_READY, S.POWERED), (S.POWERED, S.COOLED),
-    (S.COOLED, S.HARDWARE_INSTALLED), (S.HARDWARE_INSTALLED, S.COMMISSIONED), (S.COMMISSIONED, S.LIVE),
+    (S.PLANNED, S.SITE_READY),
+    (S.SITE_READY, S.POWERED),
+    (S.POWERED, S.COOLED),
+    (S.COOLED, S.HARDWARE_INSTALLED),
+    (S.HARDWARE_INSTALLED, S.COMMISSIONED),
+    (S.COMMISSIONED, S.LIVE),
     (S.POWERED, S.SITE_READY),
-    (S.COOLED, S.POWERED), (S.COOLED, S.SITE_READY),
-    (S.HARDWARE_INSTALLED, S.COOLED), (S.HARDWARE_INSTALLED, S.POWERED), (S.HARDWARE_INSTALLED, S.SITE_READY),
-    (S.COMMISSIONED, S.HARDWARE_INSTALLED), (S.COMMISSIONED, S.COOLED), (S.COMMISSIONED, S.POWERED),
+    (S.COOLED, S.POWERED),
+    (S.COOLED, S.SITE_READY),
+    (S.HARDWARE_INSTALLED, S.COOLED),
+    (S.HARDWARE_INSTALLED, S.POWERED),
+    (S.HARDWARE_INSTALLED, S.SITE_READY),
+    (S.COMMISSIONED, S.HARDWARE_INSTALLED),
+    (S.COMMISSIONED, S.COOLED),
+    (S.COMMISSIONED, S.POWERED),
     (S.COMMISSIONED, S.SITE_READY),
-    (S.LIVE, S.COMMISSIONED), (S.LIVE, S.HARDWARE_INSTALLED), (S.LIVE, S.COOLED), (S.LIVE, S.POWERED),
+    (S.LIVE, S.COMMISSIONED),
+    (S.LIVE, S.HARDWARE_INSTALLED),
+    (S.LIVE, S.COOLED),
+    (S.LIVE, S.POWERED),
     (S.LIVE, S.SITE_READY),
 }
 

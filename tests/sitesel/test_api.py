@@ -175,7 +175,9 @@ def test_a_bad_token_is_401(anonymous):
 def test_viewer_reads_but_cannot_write(viewer, sites):
     assert viewer.get("/api/v1/sites/").status_code == 200
     assert viewer.get(f"/api/v1/sites/{sites['austin'].pk}/").status_code == 200
-    body = _assert_error(viewer.post("/api/v1/sites/", {"name": "x", "longitude": 1, "latitude": 1}, format="json"), 403)
+    body = _assert_error(
+        viewer.post("/api/v1/sites/", {"name": "x", "longitude": 1, "latitude": 1}, format="json"), 403
+    )
     assert body["code"] == "permission_denied"
     _assert_error(viewer.patch(f"/api/v1/sites/{sites['austin'].pk}/", {"name": "y"}, format="json"), 403)
     _assert_error(viewer.delete(f"/api/v1/sites/{sites['austin'].pk}/"), 403)
@@ -315,7 +317,9 @@ def test_status_move_needs_a_known_status_and_a_reason(planner, sites):
     url = f"/api/v1/sites/{sites['austin'].pk}/status/"
     _assert_error(planner.post(url, {"status": "bogus", "reason": "x"}, format="json"), 400, "status")
     _assert_error(planner.post(url, {"status": "shortlisted"}, format="json"), 400, "reason")
-    _assert_error(planner.post("/api/v1/sites/999999/status/", {"status": "rejected", "reason": "x"}, format="json"), 404)
+    _assert_error(
+        planner.post("/api/v1/sites/999999/status/", {"status": "rejected", "reason": "x"}, format="json"), 404
+    )
 
 
 # --- reads, filters, GeoJSON ------------------------------------------------------------------
@@ -380,8 +384,9 @@ def test_layer_list_and_detail_show_current_provenance(viewer, test_layer):
     assert mine["family"] == "power" and mine["title"] == "Test points"
     version = mine["current_version"]
     assert version["number"] == 2
-    assert {"source_file", "source", "publisher", "licence", "checksum_sha256", "row_count", "added_count",
-            "changed_count", "removed_count", "repaired_count", "skipped_count", "imported_at"} <= set(version)  # fmt: skip
+    provenance = {"source_file", "source", "publisher", "licence", "checksum_sha256", "row_count", "added_count",
+                  "changed_count", "removed_count", "repaired_count", "skipped_count", "imported_at"}  # fmt: skip
+    assert provenance <= set(version)
     assert viewer.get("/api/v1/layers/test_points/").json()["current_version"]["changed_count"] == 1
     versions = viewer.get("/api/v1/layers/test_points/versions/").json()
     assert [v["number"] for v in versions["results"]] == [2, 1]

@@ -88,7 +88,9 @@ def _snapshot() -> tuple[int, int, int, int]:
     return Layer.objects.count(), LayerVersion.objects.count(), Feature.objects.count(), Site.objects.count()
 
 
-@pytest.mark.parametrize(("kind", "name", "content", "words"), [c[1:] for c in LAYER_CASES], ids=[c[0] for c in LAYER_CASES])
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "words"), [c[1:] for c in LAYER_CASES], ids=[c[0] for c in LAYER_CASES]
+)
 def test_bad_layer_file_is_refused_and_nothing_is_written(tmp_path, capsys, kind, name, content, words):
     before = _snapshot()
     with pytest.raises(CommandError) as failure:
@@ -114,8 +116,11 @@ def test_unknown_crs_in_a_shapefile_without_prj_is_refused(tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    frame = gpd.GeoDataFrame({"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
-                             geometry=[Point(500000, 4000000)], crs=None)
+    frame = gpd.GeoDataFrame(
+        {"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
+        geometry=[Point(500000, 4000000)],
+        crs=None,
+    )
     frame.to_file(tmp_path / "nodes.shp")
     archive = tmp_path / "nodes.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
@@ -132,8 +137,11 @@ def test_zipped_shapefile_in_a_projected_crs_is_reprojected(tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    frame = gpd.GeoDataFrame({"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
-                             geometry=[Point(-90.0, 35.0)], crs=4326).to_crs(5070)
+    frame = gpd.GeoDataFrame(
+        {"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
+        geometry=[Point(-90.0, 35.0)],
+        crs=4326,
+    ).to_crs(5070)
     frame.to_file(tmp_path / "nodes.shp")
     archive = tmp_path / "nodes.zip"
     with zipfile.ZipFile(archive, "w") as bundle:

@@ -21,7 +21,8 @@ def demo_sites():
     sites = Site.objects.select_related("facts").order_by("pk")
     frame = gpd.GeoDataFrame(
         {"pk": [s.pk for s in sites], "lon": [s.point.x for s in sites]},
-        geometry=gpd.points_from_xy([s.point.x for s in sites], [s.point.y for s in sites]), crs=4326,
+        geometry=gpd.points_from_xy([s.point.x for s in sites], [s.point.y for s in sites]),
+        crs=4326,
     ).to_crs(ALBERS)
     return sites, frame
 
@@ -99,6 +100,8 @@ def test_county_statistics_and_layer_versions(demo_sites):
     for site in sites:
         assert site.county_fips, site.name
         assert site.facts.county_labor_force == int(labor.loc[site.county_fips, "labor_force"])
-        assert site.facts.county_unemployment_rate_pct == pytest.approx(labor.loc[site.county_fips, "unemployment_rate_pct"])
+        assert site.facts.county_unemployment_rate_pct == pytest.approx(
+            labor.loc[site.county_fips, "unemployment_rate_pct"]
+        )
         assert site.facts.state_industrial_price_cents_kwh == pytest.approx(prices[site.state])
         assert site.facts.layer_versions["hv_lines"] == 1

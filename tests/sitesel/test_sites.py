@@ -16,10 +16,25 @@ def test_sites_import_derives_state_county_and_parcel_acres(tmp_path):
     lon, lat = -87.03, 37.93
     ring = [[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]
     path = tmp_path / "parcels.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"id": "p1", "name": "Rockport parcel", "land_price_usd_per_acre": "12000",
-                                          "tags": "river;rail"},
-        "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "id": "p1",
+                            "name": "Rockport parcel",
+                            "land_price_usd_per_acre": "12000",
+                            "tags": "river;rail",
+                        },
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        )
+    )
     call_command("import_sites", str(path))
     site = Site.objects.get(source_ref="p1")
     assert (site.state, site.county_fips) == ("IN", "18147")
@@ -54,7 +69,12 @@ def test_status_change_records_who_when_and_why(site):
     alice = User.objects.create(username="alice")
     site_status_change(site=site, to_status="shortlisted", actor=alice, reason="good grid")
     event = SiteStatusEvent.objects.get(site=site)
-    assert (event.from_status, event.to_status, event.actor, event.reason) == ("candidate", "shortlisted", alice, "good grid")
+    assert (event.from_status, event.to_status, event.actor, event.reason) == (
+        "candidate",
+        "shortlisted",
+        alice,
+        "good grid",
+    )
     assert Site.objects.get(pk=site.pk).status == "shortlisted"
 
 

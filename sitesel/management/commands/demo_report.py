@@ -39,21 +39,34 @@ class Command(BaseCommand):
         except Exception as exc:  # a timeout or a task failure: say which, exit non-zero
             raise CommandError(f"site facts task did not finish through the Celery worker: {exc!r}") from exc
         self.stdout.write(f"\nFacts refreshed for {count} sites by Celery task {result.id}\n")
-        self.stdout.write("  ".join(title.rjust(width) if i else title.ljust(width) for i, (title, width) in enumerate(COLUMNS)))
+        self.stdout.write(
+            "  ".join(title.rjust(width) if i else title.ljust(width) for i, (title, width) in enumerate(COLUMNS))
+        )
         for site in Site.objects.select_related("facts").order_by("state", "name"):
             facts = getattr(site, "facts", None)
             values = [
-                site.name, site.state,
+                site.name,
+                site.state,
                 *(
-                    (facts.distance_hv_230_km, facts.distance_hv_500_km, facts.distance_substation_km,
-                     facts.generation_capacity_50km_mw, facts.distance_datacenter_km, facts.distance_network_pop_km,
-                     facts.county_labor_force, facts.county_unemployment_rate_pct,
-                     facts.state_industrial_price_cents_kwh, facts.fema_risk_score)
-                    if facts else (None,) * 10
+                    (
+                        facts.distance_hv_230_km,
+                        facts.distance_hv_500_km,
+                        facts.distance_substation_km,
+                        facts.generation_capacity_50km_mw,
+                        facts.distance_datacenter_km,
+                        facts.distance_network_pop_km,
+                        facts.county_labor_force,
+                        facts.county_unemployment_rate_pct,
+                        facts.state_industrial_price_cents_kwh,
+                        facts.fema_risk_score,
+                    )
+                    if facts
+                    else (None,) * 10
                 ),
             ]
             cells = [
-                _fmt(value, width, 0 if title == "Gen 50km MW" else 1) for value, (title, width) in zip(values, COLUMNS, strict=True)
+                _fmt(value, width, 0 if title == "Gen 50km MW" else 1)
+                for value, (title, width) in zip(values, COLUMNS, strict=True)
             ]
             self.stdout.write("  ".join(cells))
         missing = Site.objects.filter(facts__distance_hv_230_km__isnull=True).count()

@@ -18,8 +18,10 @@ class Command(BaseCommand):
         self.stdout.write("Importing layers from fixtures/layers (unchanged files are skipped):")
         call_command("import_demo_layers", stdout=self.stdout, stderr=self.stderr)
         call_command(
-            "import_sites", str(settings.FIXTURES_DIR / "sites" / "demo_candidate_sites.csv"),
-            stdout=self.stdout, stderr=self.stderr,
+            "import_sites",
+            str(settings.FIXTURES_DIR / "sites" / "demo_candidate_sites.csv"),
+            stdout=self.stdout,
+            stderr=self.stderr,
         )
         accounts = demo_users_ensure(secrets_dir=options["secrets_dir"])
         schedules = periodic_tasks_ensure()

@@ -22,10 +22,14 @@ class Command(BaseCommand):
                 for bar in bars:
                     bar.close()
                 bars.clear()
-                state = "unchanged" if result.unchanged else (
-                    f"+{result.added} ~{result.changed} -{result.removed}"
-                    + (f", {result.repaired} repaired" if result.repaired else "")
-                    + (f", {len({s.row for s in result.skipped})} skipped" if result.skipped else "")
+                state = (
+                    "unchanged"
+                    if result.unchanged
+                    else (
+                        f"+{result.added} ~{result.changed} -{result.removed}"
+                        + (f", {result.repaired} repaired" if result.repaired else "")
+                        + (f", {len({s.row for s in result.skipped})} skipped" if result.skipped else "")
+                    )
                 )
                 self.stdout.write(f"  {result.kind:<26} v{result.version:<3} {result.row_count:>7} rows  {state}")
         except ImportFailed as exc:

@@ -30,10 +30,17 @@ class Command(BaseCommand):
         bar = tqdm(desc=f"{options['kind']}", unit=" rows", disable=None, file=self.stderr._out)
         try:
             result = layer_import(
-                kind=options["kind"], path=options["path"], source=options["source"], publisher=options["publisher"],
-                licence=options["licence"], source_crs=options["source_crs"], make_valid=options["make_valid"],
+                kind=options["kind"],
+                path=options["path"],
+                source=options["source"],
+                publisher=options["publisher"],
+                licence=options["licence"],
+                source_crs=options["source_crs"],
+                make_valid=options["make_valid"],
                 skip_bad_geometry=options["skip_bad_geometry"],
-                join_eia860=options["join_eia860"], batch_size=options["batch_size"], progress=bar.update,
+                join_eia860=options["join_eia860"],
+                batch_size=options["batch_size"],
+                progress=bar.update,
             )
         except ImportFailed as exc:
             bar.close()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         bar = tqdm(desc="sites", unit=" rows", disable=None, file=self.stderr._out)
         try:
             result = sites_import(
-                path=options["path"], source_crs=options["source_crs"], make_valid=options["make_valid"],
+                path=options["path"],
+                source_crs=options["source_crs"],
+                make_valid=options["make_valid"],
                 progress=bar.update,
             )
         except ImportFailed as exc:

@@ -1,0 +1,115 @@
+"""Query filters for sites and layer features (django-filter + drf-gis bounding boxes)."""
+
+from __future__ import annotations
+
+import math
+
+import django_filters
+from django.contrib.gis.geos import Polygon
+from rest_framework import serializers
+from rest_framework_gis.filters import InBBoxFilter
+
+from sitesel.models import Feature, Site
+
+
+class ValidatedInBBoxFilter(InBBoxFilter):
+    """drf-gis InBBoxFilter that rejects a bad box as a 400 naming its parameter (never a 500).
+
+    The view sets `bbox_filter_field`, and optionally `bbox_param` (default "in_bbox") and
+    `bbox_filter_lookup` ("contained", the drf-gis default, or "intersects" for lines and areas).
+    """
+
+    def _param(self, view) -> str:
+        return getattr(view, "bbox_param", self.bbox_param)
+
+    def get_filter_bbox(self, request, param: str | None = None) -> Polygon | None:
+        param = param or self.bbox_param
+        raw = request.query_params.get(param)
+        if not raw:
+            return None
+        try:
+            values = [float(part) for part in raw.split(",")]
+        except ValueError:
+            values = []
+        if len(values) != 4 or not all(math.isfinite(v) for v in values):
+            raise serializers.ValidationError(
+                {param: [serializers.ErrorDetail("Give four numbers: minlon,minlat,maxlon,maxlat.", code="invalid")]}
+            )
+        min_lon, min_lat, max_lon, max_lat = values
+        if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
+            raise serializers.ValidationError(
+                {
+                    param: [
+                        serializers.ErrorDetail(
+                            "Need -180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90.", code="invalid"
+                        )
+                    ]
+                }
+            )
+        return Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
+
+    def filter_queryset(self, request, queryset, view):
+        field = getattr(view, "bbox_filter_field", None)
+        if not field:
+            return queryset
+        bbox = self.get_filter_bbox(request, self._param(view))
+        if bbox is None:
+            return queryset
+        bbox.srid = 4326
+        lookup = getattr(view, "bbox_filter_lookup", "contained")
+        return queryset.filter(**{f"{field}__{lookup}": bbox})
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "bbox_filter_field", None):
+            return []
+        lookup = getattr(view, "bbox_filter_lookup", "contained")
+        what = "inside" if lookup == "contained" else "intersecting"
+        return [
+            {
+                "name": self._param(view),
+                "required": False,
+                "in": "query",
+                "description": f"Only rows {what} the box minlon,minlat,maxlon,maxlat (WGS84 degrees).",
+                "schema": {"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$", "example": "-100,30,-90,40"},
+            }
+        ]
+
+
+class SiteFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Site.Status.choices)
+    state = django_filters.CharFilter(lookup_expr="iexact", help_text="Two-letter postal code, e.g. TX.")
+    county_fips = django_filters.CharFilter(help_text="Five-digit county FIPS code.")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    tags = django_filters.CharFilter(
+        method="filter_tags", help_text="Comma-separated tags; sites carrying all of them match."
+    )
+    max_distance_hv_230_km = django_filters.NumberFilter(field_name="facts__distance_hv_230_km", lookup_expr="lte")
+    max_distance_hv_345_km = django_filters.NumberFilter(field_name="facts__distance_hv_345_km", lookup_expr="lte")
+    max_distance_substation_km = django_filters.NumberFilter(
+        field_name="facts__distance_substation_km", lookup_expr="lte"
+    )
+    min_generation_capacity_50km_mw = django_filters.NumberFilter(
+        field_name="facts__generation_capacity_50km_mw", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Site
+        fields = (
+            "status", "state", "county_fips", "name", "tags", "max_distance_hv_230_km", "max_distance_hv_345_km",
+            "max_distance_substation_km", "min_generation_capacity_50km_mw",
+        )  # fmt: skip
+
+    def filter_tags(self, queryset, name, value):
+        tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+        return queryset.filter(tags__contains=tags) if tags else queryset
+
+
+class FeatureFilter(django_filters.FilterSet):
+    fips = django_filters.CharFilter(help_text="County (5-digit) FIPS code.")
+    state = django_filters.CharFilter(lookup_expr="iexact", help_text="Two-letter postal code.")
+    category = django_filters.CharFilter()
+    min_voltage_kv = django_filters.NumberFilter(field_name="voltage_kv", lookup_expr="gte")
+
+    class Meta:
+        model = Feature
+        fields = ("fips", "state", "category", "min_voltage_kv")

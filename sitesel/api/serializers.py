@@ -1,0 +1,276 @@
+"""API serializers. Fields are always listed; derived values (state, county, acres, facts, status) are read-only.
+
+Serializers validate and shape data only: saving goes through services (sitesel.services.site_edit).
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
+
+WGS84 = 4326
+
+
+# --- errors and auth ---------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """The one error shape of the API (config/api/errors.py)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    errors = ErrorDetailSerializer(many=True)
+
+
+class LoginSerializer(AuthTokenSerializer):
+    """Username and password; a wrong pair is a 400 with code "invalid"."""
+
+    token = None  # the response is LoginResponseSerializer
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text='Send as "Authorization: Token <token>".')
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+# --- layers -----------------------------------------------------------------------------------
+
+
+class LayerVersionSerializer(serializers.ModelSerializer):
+    """One import of a layer file, with the provenance a result can cite."""
+
+    class Meta:
+        model = LayerVersion
+        fields = (
+            "number", "source_file", "source", "publisher", "licence", "checksum_sha256", "row_count",
+            "added_count", "changed_count", "removed_count", "repaired_count", "skipped_count", "imported_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class LayerSerializer(serializers.ModelSerializer):
+    current_version = LayerVersionSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Layer
+        fields = ("kind", "family", "title", "current_version")
+        read_only_fields = fields
+
+
+class FeatureGeoSerializer(GeoFeatureModelSerializer):
+    """A layer feature as a GeoJSON Feature (geometry is null for tabular layers)."""
+
+    class Meta:
+        model = Feature
+        geo_field = "geom"
+        id_field = "id"
+        fields = (
+            "id", "source_fid", "name", "category", "fips", "state", "voltage_kv", "capacity_mw", "value",
+            "properties", "valid_from", "valid_to",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+
+class SiteFactsSerializer(serializers.ModelSerializer):
+    """Infrastructure facts around a site, computed from the layer versions listed in layer_versions."""
+
+    layer_versions = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = SiteFacts
+        fields = (
+            "distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km",
+            "generation_capacity_50km_mw", "plant_grid_voltage_kv_max_50km", "balancing_authority",
+            "distance_datacenter_km", "datacenters_within_50km", "distance_network_pop_km",
+            "county_labor_force", "county_unemployment_rate_pct", "county_population",
+            "county_median_household_income_usd", "state_industrial_price_cents_kwh", "state_price_year",
+            "fema_risk_score", "water_use_mgal_d", "county_transfer_capacity_mw", "layer_versions", "computed_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class _CoordinateField(serializers.FloatField):
+    """One coordinate of the site's point, read from and written next to the other (source="*")."""
+
+    axis = "x"
+    low, high = -180.0, 180.0
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, site):
+        point = getattr(site, "point", None)
+        return None if point is None else getattr(point, self.axis)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value) or not self.low <= value <= self.high:
+            raise serializers.ValidationError(
+                f"Must be between {self.low:g} and {self.high:g} (WGS84 degrees).", code="out_of_range"
+            )
+        return {self.field_name: value}
+
+
+@extend_schema_field({"type": "number", "format": "double", "minimum": -180, "maximum": 180})
+class LongitudeField(_CoordinateField):
+    axis = "x"
+    low, high = -180.0, 180.0
+
+
+@extend_schema_field({"type": "number", "format": "double", "minimum": -90, "maximum": 90})
+class LatitudeField(_CoordinateField):
+    axis = "y"
+    low, high = -90.0, 90.0
+
+
+def _to_wgs84(geometry: GEOSGeometry) -> GEOSGeometry:
+    if geometry.srid is None:
+        geometry.srid = WGS84
+    elif geometry.srid != WGS84:
+        geometry.transform(WGS84)
+    return geometry
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    """A candidate site. Give the location as longitude + latitude or as a GeoJSON Point (WGS84)."""
+
+    longitude = LongitudeField(help_text="WGS84 degrees; give with latitude, or give `point` instead.")
+    latitude = LatitudeField(help_text="WGS84 degrees; give with longitude, or give `point` instead.")
+    point = GeometryField(required=False, help_text="GeoJSON Point (WGS84); alternative to longitude/latitude.")
+    parcel = GeometryField(
+        required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS84); null clears it."
+    )
+    land_price_usd_per_acre = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    facts = SiteFactsSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Site
+        fields = (
+            "id", "name", "source_ref", "longitude", "latitude", "point", "parcel", "parcel_acres", "state",
+            "county_fips", "county_name", "status", "land_price_usd_per_acre", "notes", "tags", "facts",
+            "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = (
+            "id", "source_ref", "parcel_acres", "state", "county_fips", "county_name", "status", "facts",
+            "created_at", "updated_at",
+        )  # fmt: skip
+
+    def validate_point(self, value: GEOSGeometry | None) -> Point | None:
+        if value is None:
+            return None
+        if value.geom_type != "Point" or value.empty:
+            raise serializers.ValidationError("Must be a GeoJSON Point.", code="invalid_geometry")
+        value = _to_wgs84(value)
+        if not (-180 <= value.x <= 180 and -90 <= value.y <= 90):
+            raise serializers.ValidationError("Coordinates must be WGS84 degrees.", code="out_of_range")
+        return value
+
+    def validate_parcel(self, value: GEOSGeometry | None) -> MultiPolygon | None:
+        if value is None:
+            return None
+        if value.geom_type == "Polygon":
+            value = MultiPolygon(value, srid=value.srid)
+        if value.geom_type != "MultiPolygon" or value.empty:
+            raise serializers.ValidationError("Must be a GeoJSON Polygon or MultiPolygon.", code="invalid_geometry")
+        value = _to_wgs84(value)
+        if not value.valid:
+            raise serializers.ValidationError(f"Invalid geometry: {value.valid_reason}.", code="invalid_geometry")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        longitude = attrs.pop("longitude", None)
+        latitude = attrs.pop("latitude", None)
+        if longitude is None and latitude is None:
+            if self.instance is None and attrs.get("point") is None:
+                raise serializers.ValidationError(
+                    {"longitude": serializers.ErrorDetail("Give longitude and latitude, or point.", code="required")}
+                )
+            return attrs
+        if "point" in attrs:
+            raise serializers.ValidationError(
+                {"point": serializers.ErrorDetail("Give either point or longitude/latitude.", code="ambiguous")}
+            )
+        if self.instance is not None:  # a partial update may move the site along one axis
+            longitude = self.instance.point.x if longitude is None else longitude
+            latitude = self.instance.point.y if latitude is None else latitude
+        for name, value in (("longitude", longitude), ("latitude", latitude)):
+            if value is None:
+                raise serializers.ValidationError(
+                    {
+                        name: serializers.ErrorDetail(
+                            "This field is required with the other coordinate.", code="required"
+                        )
+                    }
+                )
+        attrs["point"] = Point(longitude, latitude, srid=WGS84)
+        return attrs
+
+
+class SiteGeoSerializer(GeoFeatureModelSerializer):
+    """A site as a GeoJSON Feature on its point, with the facts a map colours by."""
+
+    distance_hv_230_km = serializers.FloatField(source="facts.distance_hv_230_km", read_only=True, allow_null=True)
+    distance_hv_345_km = serializers.FloatField(source="facts.distance_hv_345_km", read_only=True, allow_null=True)
+    distance_substation_km = serializers.FloatField(
+        source="facts.distance_substation_km", read_only=True, allow_null=True
+    )
+    generation_capacity_50km_mw = serializers.FloatField(
+        source="facts.generation_capacity_50km_mw", read_only=True, allow_null=True
+    )
+    distance_datacenter_km = serializers.FloatField(
+        source="facts.distance_datacenter_km", read_only=True, allow_null=True
+    )
+    state_industrial_price_cents_kwh = serializers.FloatField(
+        source="facts.state_industrial_price_cents_kwh", read_only=True, allow_null=True
+    )
+    fema_risk_score = serializers.FloatField(source="facts.fema_risk_score", read_only=True, allow_null=True)
+    balancing_authority = serializers.CharField(source="facts.balancing_authority", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Site
+        geo_field = "point"
+        id_field = "id"
+        fields = (
+            "id", "name", "status", "state", "county_fips", "county_name", "parcel_acres", "land_price_usd_per_acre",
+            "tags", "distance_hv_230_km", "distance_hv_345_km", "distance_substation_km",
+            "generation_capacity_50km_mw", "distance_datacenter_km", "state_industrial_price_cents_kwh",
+            "fema_risk_score", "balancing_authority",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class SiteStatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Site.Status.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class SiteStatusEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SiteStatusEvent
+        fields = ("id", "from_status", "to_status", "actor", "reason", "at")
+        read_only_fields = fields

@@ -1,0 +1,42 @@
+"""Reads for the API and the admin: querysets with their joins already applied (no N+1)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sitesel.models import Feature, Layer, LayerVersion, Site, SiteStatusEvent
+
+
+def site_list() -> QuerySet[Site]:
+    """Sites with their facts joined in: one query per page whatever its size."""
+    return Site.objects.select_related("facts").order_by("name", "pk")
+
+
+def site_status_event_list(*, site: Site | None = None) -> QuerySet[SiteStatusEvent]:
+    events = SiteStatusEvent.objects.select_related("site", "actor")
+    return events.filter(site=site) if site is not None else events
+
+
+def layer_list() -> QuerySet[Layer]:
+    return Layer.objects.select_related("current_version").order_by("family", "kind")
+
+
+def layer_version_list(*, layer: Layer | None = None) -> QuerySet[LayerVersion]:
+    versions = LayerVersion.objects.select_related("layer").order_by("layer__kind", "-number")
+    return versions.filter(layer=layer) if layer is not None else versions
+
+
+def layer_version_exists(*, layer: Layer, number: int) -> bool:
+    return LayerVersion.objects.filter(layer=layer, number=number).exists()
+
+
+def feature_list(*, layer: Layer, as_of_version: int | None = None) -> QuerySet[Feature]:
+    """The layer's current features, or those valid at version `as_of_version` (valid_from <= N < valid_to)."""
+    features = Feature.objects.filter(layer=layer)
+    if as_of_version is None:
+        features = features.filter(valid_to__isnull=True)
+    else:
+        features = features.filter(
+            Q(valid_from__lte=as_of_version) & (Q(valid_to__isnull=True) | Q(valid_to__gt=as_of_version))
+        )
+    return features.order_by("pk")
