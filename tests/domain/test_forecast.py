@@ -447,12 +447,15 @@ def programs(draw) -> ForecastInput:
     n_lines = draw(st.integers(1, 15))
     n_deliv = draw(st.integers(0, 40))
     n_edges = draw(st.integers(0, 25))
+
     def ints(lo, hi, n):
         return np.array(
             draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n)),  # noqa: E731
             dtype=np.int64,
         )
+
     maybe_dates = lambda n: np.where(ints(0, 2, n) == 0, 0, ints(BASE - 200, BASE + 400, n))  # noqa: E731
+
     def qty(n):
         return np.array(
             draw(
@@ -464,6 +467,7 @@ def programs(draw) -> ForecastInput:
             ),
             dtype=float,
         )
+
     d_qty = qty(n_deliv)
     received = np.minimum(d_qty, qty(n_deliv)) * (ints(0, 1, n_deliv) if n_deliv else 0)
     return ForecastInput(

@@ -207,3 +207,22 @@ def test_self_intersecting_parcel_is_refused(tmp_path, capsys):
         call_command("import_sites", path)
     assert "invalid geometry" in capsys.readouterr().err
     assert not Site.objects.exists()
+
+
+def test_geopackage_reads_and_a_second_import_of_it_changes_nothing(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame(
+        {"osm_type": ["node", "way"], "osm_id": ["1", "2"], "name": ["DC one", "DC two"]},
+        geometry=[Point(-77.48, 39.04), Point(-96.8, 32.8)],
+        crs=4326,
+    )
+    path = tmp_path / "datacenters.gpkg"
+    frame.to_file(path, driver="GPKG")
+    versions = LayerVersion.objects.filter(layer__kind="datacenters").count()
+    call_command("import_layer", "datacenters", str(path))
+    call_command("import_layer", "datacenters", str(path))
+    assert LayerVersion.objects.filter(layer__kind="datacenters").count() == versions + 1
+    current = Feature.objects.filter(layer__kind="datacenters", valid_to__isnull=True)
+    assert sorted(current.values_list("name", flat=True)) == ["DC one", "DC two"]
