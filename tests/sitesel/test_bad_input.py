@@ -112,14 +112,12 @@ def test_a_bad_row_late_in_a_big_file_rolls_back_every_batch(tmp_path, capsys):
     assert _snapshot() == before
 
 
-def test_unknown_crs_in_a_shapefile_without_prj_is_refused(tmp_path):
+def _zipped_substation_shapefile(tmp_path, point, crs) -> str:
+    """One substation written as a Shapefile (with a .prj only when crs is set), zipped."""
     import geopandas as gpd
-    from shapely.geometry import Point
 
     frame = gpd.GeoDataFrame(
-        {"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
-        geometry=[Point(500000, 4000000)],
-        crs=None,
+        {"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]}, geometry=[point], crs=crs
     )
     frame.to_file(tmp_path / "nodes.shp")
     archive = tmp_path / "nodes.zip"
@@ -127,28 +125,27 @@ def test_unknown_crs_in_a_shapefile_without_prj_is_refused(tmp_path):
         for part in tmp_path.glob("nodes.*"):
             if part.suffix != ".zip":
                 bundle.write(part, part.name)
+    return str(archive)
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_unknown_crs_in_a_shapefile_without_prj_is_refused(tmp_path):
+    from shapely.geometry import Point
+
+    archive = _zipped_substation_shapefile(tmp_path, Point(500000, 4000000), crs=None)
     before = _snapshot()
     with pytest.raises(CommandError, match="unknown CRS"):
-        call_command("import_layer", "hv_substations", str(archive))
+        call_command("import_layer", "hv_substations", archive)
     assert _snapshot() == before
 
 
 def test_zipped_shapefile_in_a_projected_crs_is_reprojected(tmp_path):
-    import geopandas as gpd
+    from pyproj import Transformer
     from shapely.geometry import Point
 
-    frame = gpd.GeoDataFrame(
-        {"region": ["S"], "v_id": ["1"], "typ": ["substation"], "voltage": ["230000"]},
-        geometry=[Point(-90.0, 35.0)],
-        crs=4326,
-    ).to_crs(5070)
-    frame.to_file(tmp_path / "nodes.shp")
-    archive = tmp_path / "nodes.zip"
-    with zipfile.ZipFile(archive, "w") as bundle:
-        for part in tmp_path.glob("nodes.*"):
-            if part.suffix != ".zip":
-                bundle.write(part, part.name)
-    call_command("import_layer", "hv_substations", str(archive))
+    x, y = Transformer.from_crs(4326, 5070, always_xy=True).transform(-90.0, 35.0)
+    archive = _zipped_substation_shapefile(tmp_path, Point(x, y), crs=5070)
+    call_command("import_layer", "hv_substations", archive)
     feature = Feature.objects.get(layer__kind="hv_substations", source_fid="S:1", valid_to__isnull=True)
     assert feature.geom.x == pytest.approx(-90.0, abs=1e-6)
     assert feature.geom.y == pytest.approx(35.0, abs=1e-6)
