@@ -18,8 +18,8 @@ from leaflet.forms.widgets import LeafletWidget
 from sitesel import selectors
 from sitesel.errors import ApplicationError
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
-from sitesel.services.site_edit import EDITABLE_FIELDS, site_create, site_delete, site_derived_refresh, site_update
-from sitesel.services.sites import site_status_change
+from sitesel.services.site_edit import EDITABLE_FIELDS, site_create, site_delete, site_update
+from sitesel.services.sites import site_derived_refresh, site_status_change
 
 MAP_CHANGE_FORM = "admin/sitesel/map_change_form.html"
 

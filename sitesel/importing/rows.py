@@ -41,7 +41,8 @@ class BatchResult:
 
 
 def json_value(value: Any) -> Any:
-    if value is None:
+    """A cell as a JSON-safe value: NaN, NaT and pandas NA become None, numpy scalars Python ones."""
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) or math.isinf(value) else float(value)
@@ -51,8 +52,6 @@ def json_value(value: Any) -> Any:
         return bool(value)
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
-    if pd.isna(value) if not isinstance(value, list | dict) else False:
-        return None
     return value if isinstance(value, str | int | bool | list | dict) else str(value)
 
 

@@ -11,16 +11,19 @@ from django.conf import settings
 from sitesel.services.layers import LayerImportResult, layer_import
 
 
+def default_manifest() -> Path:
+    return settings.FIXTURES_DIR / "layers" / "manifest.json"
+
+
 def manifest_entries(manifest: Path | None = None) -> list[dict]:
-    manifest = manifest or settings.FIXTURES_DIR / "layers" / "manifest.json"
-    return json.loads(manifest.read_text())["layers"]
+    return json.loads((manifest or default_manifest()).read_text())["layers"]
 
 
 def demo_layers_import(
     *, manifest: Path | None = None, progress_factory: Callable[[str], Callable[[int], None]] | None = None
 ) -> Iterator[LayerImportResult]:
     """Import each layer of the manifest in order, yielding each result as it finishes."""
-    manifest = manifest or settings.FIXTURES_DIR / "layers" / "manifest.json"
+    manifest = manifest or default_manifest()
     base = manifest.parent
     for entry in manifest_entries(manifest):
         yield layer_import(

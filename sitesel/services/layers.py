@@ -16,8 +16,6 @@ from sitesel.importing.reader import file_sha256
 from sitesel.layer_kinds import KindSpec, get_kind
 from sitesel.models import Feature, Layer, LayerVersion
 
-MAX_REPORTED_ERRORS = 200
-
 
 @dataclass
 class LayerImportResult:
@@ -151,9 +149,7 @@ def _write_version(layer, spec, stream, path, checksum, options, source, publish
     if result.errors:
         count = len(result.errors)
         rows = len({e.row for e in result.errors})
-        raise ImportFailed(
-            f"{path.name}: {count} error(s) in {rows} row(s); nothing was imported", result.errors[:MAX_REPORTED_ERRORS]
-        )
+        raise ImportFailed(f"{path.name}: {count} error(s) in {rows} row(s); nothing was imported", result.errors)
     removed = [pk for fid, (pk, _) in existing.items() if fid not in seen]
     Feature.objects.filter(pk__in=removed).update(valid_to=number)
     result.removed = len(removed)

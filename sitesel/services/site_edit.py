@@ -15,8 +15,7 @@ from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import transaction
 
 from sitesel.models import Site
-from sitesel.services.site_facts import site_facts_refresh
-from sitesel.services.sites import sites_locate
+from sitesel.services.sites import site_derived_refresh
 
 # The fields a user may set; everything else on a site is derived or moves through a service.
 EDITABLE_FIELDS = ("name", "point", "parcel", "land_price_usd_per_acre", "notes", "tags")
@@ -64,10 +63,3 @@ def site_update(*, site: Site, **changes) -> Site:
 def site_delete(*, site: Site) -> None:
     """Delete a site with its facts and status history."""
     site.delete()
-
-
-def site_derived_refresh(*, site_ids: list[int] | None = None) -> int:
-    """Re-locate the sites and recompute their facts from the current layers; returns facts rows written."""
-    with transaction.atomic():
-        sites_locate(site_ids=site_ids)
-        return site_facts_refresh(site_ids=site_ids)

@@ -24,13 +24,21 @@ GRIDKIT_WEST_LIMIT_LON = -106.4
 DATACENTER_RADIUS_M = 50_000
 
 
-def _nearest_km(layer: str, condition: str = "TRUE", west_limit_lon: float | None = None) -> str:
-    coverage = f"ST_X(s.point) >= {west_limit_lon} AND " if west_limit_lon is not None else ""
-    return f"""CASE WHEN {coverage}TRUE THEN (
-        SELECT ST_Distance(f.geom_albers, s.point_albers) / 1000.0 FROM sitesel_feature f
+def _nearest(layer: str, expression: str, condition: str = "TRUE") -> str:
+    """`expression` of the layer's current feature nearest the site (KNN on the 5070 GiST index)."""
+    return f"""(
+        SELECT {expression} FROM sitesel_feature f
         WHERE f.layer_id = %({layer})s AND f.valid_to IS NULL AND {condition}
         ORDER BY f.geom_albers <-> s.point_albers LIMIT 1
-    ) END"""
+    )"""
+
+
+def _nearest_km(layer: str, condition: str = "TRUE") -> str:
+    return _nearest(layer, "ST_Distance(f.geom_albers, s.point_albers) / 1000.0", condition)
+
+
+def _within_gridkit(expression: str) -> str:
+    return f"CASE WHEN ST_X(s.point) >= {GRIDKIT_WEST_LIMIT_LON} THEN {expression} END"
 
 
 def _county_value(layer: str, expression: str = "f.value") -> str:
@@ -41,6 +49,7 @@ def _county_value(layer: str, expression: str = "f.value") -> str:
 
 
 SUBSTATION_TYPES = "f.category IN ('substation', 'sub_station', 'station')"
+BA_CODE = "f.properties ->> 'Balancing Authority Code'"
 
 FACTS_SQL = f"""
 INSERT INTO sitesel_sitefacts AS t (
@@ -53,17 +62,12 @@ INSERT INTO sitesel_sitefacts AS t (
 )
 SELECT
     s.id,
-    {_nearest_km("hv_lines", "f.voltage_kv >= 230", GRIDKIT_WEST_LIMIT_LON)},
-    {_nearest_km("hv_lines", "f.voltage_kv >= 345", GRIDKIT_WEST_LIMIT_LON)},
-    {_nearest_km("hv_lines", "f.voltage_kv >= 500", GRIDKIT_WEST_LIMIT_LON)},
-    {_nearest_km("hv_substations", SUBSTATION_TYPES, GRIDKIT_WEST_LIMIT_LON)},
+    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 230"))},
+    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 345"))},
+    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 500"))},
+    {_within_gridkit(_nearest_km("hv_substations", SUBSTATION_TYPES))},
     plants.capacity_mw, plants.voltage_kv,
-    COALESCE((
-        SELECT f.properties ->> 'Balancing Authority Code' FROM sitesel_feature f
-        WHERE f.layer_id = %(power_plants)s AND f.valid_to IS NULL
-          AND f.properties ->> 'Balancing Authority Code' IS NOT NULL
-        ORDER BY f.geom_albers <-> s.point_albers LIMIT 1
-    ), ''),
+    COALESCE({_nearest("power_plants", BA_CODE, f"{BA_CODE} IS NOT NULL")}, ''),
     {_nearest_km("datacenters")},
     (
         SELECT count(*) FROM sitesel_feature f WHERE f.layer_id = %(datacenters)s AND f.valid_to IS NULL

@@ -15,6 +15,7 @@ from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.sites import read_sites
 from sitesel.models import Layer, Site, SiteStatusEvent
 from sitesel.models.layers import ALBERS_SRID
+from sitesel.services.site_facts import site_facts_refresh
 
 SQUARE_METRES_PER_ACRE = 4046.8564224
 
@@ -24,6 +25,7 @@ class SitesImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    facts_computed: int = 0
     site_ids: list[int] = field(default_factory=list)
 
 
@@ -70,7 +72,7 @@ def sites_import(
         if errors:
             rows = len({e.row for e in errors})
             raise ImportFailed(f"{path.name}: {len(errors)} error(s) in {rows} row(s); nothing was imported", errors)
-        sites_locate(site_ids=result.site_ids)
+        result.facts_computed = site_derived_refresh(site_ids=result.site_ids)
     return result
 
 
@@ -106,6 +108,13 @@ def sites_locate(*, site_ids: list[int] | None = None) -> None:
             """,
             {"counties": counties, "ids": site_ids},
         )
+
+
+def site_derived_refresh(*, site_ids: list[int] | None = None) -> int:
+    """Re-locate the sites and recompute their facts from the current layers; returns facts rows written."""
+    with transaction.atomic():
+        sites_locate(site_ids=site_ids)
+        return site_facts_refresh(site_ids=site_ids)
 
 
 def site_status_change(*, site: Site, to_status: str, actor, reason: str) -> Site:

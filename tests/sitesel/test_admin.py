@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import Point
 
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 
@@ -31,13 +31,8 @@ def client(client, admin_user):
 
 
 @pytest.fixture
-def test_county(db) -> Feature:
-    counties, _ = Layer.objects.get_or_create(kind="counties", defaults={"family": "land", "title": "Counties"})
-    return Feature.objects.create(
-        layer=counties, source_fid=f"test-{TEST_COUNTY_FIPS}", valid_from=1, content_hash="test",
-        name="Admincounty", fips=TEST_COUNTY_FIPS, state="ZY",
-        geom=MultiPolygon(Polygon.from_bbox((-151, 19, -149, 21)), srid=4326),
-    )  # fmt: skip
+def test_county(make_county) -> Feature:
+    return make_county(fips=TEST_COUNTY_FIPS, name="Admincounty", state="ZY", bbox=(-151, 19, -149, 21))
 
 
 @pytest.fixture

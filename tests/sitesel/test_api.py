@@ -11,7 +11,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.views import SpectacularRedocView
@@ -68,13 +68,8 @@ def anonymous() -> APIClient:
 
 
 @pytest.fixture
-def test_county(db) -> Feature:
-    counties, _ = Layer.objects.get_or_create(kind="counties", defaults={"family": "land", "title": "Counties"})
-    return Feature.objects.create(
-        layer=counties, source_fid=f"test-{TEST_COUNTY_FIPS}", valid_from=1, content_hash="test",
-        name="Testcounty", fips=TEST_COUNTY_FIPS, state="ZZ",
-        geom=MultiPolygon(Polygon.from_bbox((-141, 29, -139, 31)), srid=4326),
-    )  # fmt: skip
+def test_county(make_county) -> Feature:
+    return make_county(fips=TEST_COUNTY_FIPS, name="Testcounty", state="ZZ", bbox=(-141, 29, -139, 31))
 
 
 def _site(name: str, lon: float, lat: float, **fields) -> Site:

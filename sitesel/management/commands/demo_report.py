@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sitesel.models import Layer, Site
+from sitesel import selectors
+from sitesel.models import Site
 from sitesel.tasks import site_facts_refresh_task
 
 COLUMNS = (
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for the worker")
 
     def handle(self, *args, **options) -> None:
-        layers = Layer.objects.filter(current_version__isnull=False).select_related("current_version")
+        layers = selectors.layer_list().filter(current_version__isnull=False)
         self.stdout.write(f"Layers: {layers.count()} imported")
         for layer in layers:
             version = layer.current_version
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "  ".join(title.rjust(width) if i else title.ljust(width) for i, (title, width) in enumerate(COLUMNS))
         )
-        for site in Site.objects.select_related("facts").order_by("state", "name"):
+        for site in selectors.site_list().order_by("state", "name"):
             facts = getattr(site, "facts", None)
             values = [
                 site.name,

@@ -1,11 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
-from sitesel.importing.errors import ImportFailed
 from sitesel.layer_kinds import KINDS
-from sitesel.management.commands._reporting import fail_with_report
+from sitesel.management.commands._reporting import run_import
 from sitesel.services.layers import layer_import
 
 
@@ -27,9 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, **options) -> None:
-        bar = tqdm(desc=f"{options['kind']}", unit=" rows", disable=None, file=self.stderr._out)
-        try:
-            result = layer_import(
+        result = run_import(
+            self,
+            options["kind"],
+            lambda progress: layer_import(
                 kind=options["kind"],
                 path=options["path"],
                 source=options["source"],
@@ -40,12 +39,9 @@ class Command(BaseCommand):
                 skip_bad_geometry=options["skip_bad_geometry"],
                 join_eia860=options["join_eia860"],
                 batch_size=options["batch_size"],
-                progress=bar.update,
-            )
-        except ImportFailed as exc:
-            bar.close()
-            fail_with_report(self, exc)
-        bar.close()
+                progress=progress,
+            ),
+        )
         for skipped in result.skipped:
             self.stderr.write(f"  skipped {skipped}")
         if result.unchanged:
