@@ -184,3 +184,5 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_HTTPONLY = True
+
+from config.settings.orchestration import *  # noqa: E402, F403

@@ -1,0 +1,1 @@
+"""Settings of the orchestration app (supplier feeds, alerts). Imported at the end of base.py."""
