@@ -37,3 +37,17 @@ class InvalidSiteInput(DomainError):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}", field=field)
         self.reason = reason
+
+
+class InvalidScenario(DomainError):
+    """A scoring scenario (weights, normalization, constraints, exclusions, capacities) is unusable.
+
+    `field` is a path into the scenario JSON, e.g. `weights.fema_risk_score`, `constraints[0].max`, so
+    the API can answer 400 naming exactly what to fix.
+    """
+
+    code = "invalid_scenario"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", field=field)
+        self.reason = reason

@@ -1,144 +1,91 @@
-"""Derive each site's infrastructure facts from the current layers, in one set-based SQL statement.
+"""Derive each site's location and infrastructure facts from the current layers.
 
-Distances are measured between EPSG:5070 (CONUS Albers) geometries stored as generated columns,
-so they are metres, not degrees, and nearest-neighbour searches use the GiST index (KNN `<->`).
-tests/sitesel/test_site_facts.py checks the results against an independent geopandas computation.
+The measures come from sitesel.spatial (STRtrees over the layers, in EPSG:5070 metres), the same
+code that scores sites and national-screen cells, so a site's facts and its score never disagree.
+Measured on the 60 demo sites: 2.8 s with one set-based PostGIS KNN statement against 0.02 s here
+(docs/decisions.md). tests/sitesel/test_site_facts.py checks them against an independent
+geopandas computation on the source files.
 """
 
 from __future__ import annotations
 
-import json
+import math
 
+import numpy as np
 from django.db import connection, transaction
 
-from sitesel.models import Layer
+from sitesel.models import Site, SiteFacts
+from sitesel.spatial.measures import measure_points
+from sitesel.spatial.snapshot import get_snapshot
 
-FACT_LAYERS = (
-    "hv_lines", "hv_substations", "power_plants", "datacenters", "network_nodes", "labor_force", "population",
-    "household_income", "power_prices", "fema_risk", "water_use", "transfer_capacity_county", "counties",
+FLOAT_FACTS = (
+    "distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km",
+    "generation_capacity_50km_mw", "plant_grid_voltage_kv_max_50km", "distance_datacenter_km",
+    "distance_network_pop_km", "county_unemployment_rate_pct", "state_industrial_price_cents_kwh",
+    "fema_risk_score", "water_use_mgal_d", "county_transfer_capacity_mw",
 )  # fmt: skip
-GENERATION_RADIUS_M = 50_000
-# The OSM/GridKit grid layers stop at about 106.4°W (no western US, SOURCES.md). West of that the
-# nearest line would be hundreds of km away in another region, so the distance is unknown (NULL).
-GRIDKIT_WEST_LIMIT_LON = -106.4
-DATACENTER_RADIUS_M = 50_000
+INTEGER_FACTS = (
+    "datacenters_within_50km", "county_labor_force", "county_population", "county_median_household_income_usd",
+    "state_price_year",
+)  # fmt: skip
 
 
-def _nearest(layer: str, expression: str, condition: str = "TRUE") -> str:
-    """`expression` of the layer's current feature nearest the site (KNN on the 5070 GiST index)."""
-    return f"""(
-        SELECT {expression} FROM sitesel_feature f
-        WHERE f.layer_id = %({layer})s AND f.valid_to IS NULL AND {condition}
-        ORDER BY f.geom_albers <-> s.point_albers LIMIT 1
-    )"""
-
-
-def _nearest_km(layer: str, condition: str = "TRUE") -> str:
-    return _nearest(layer, "ST_Distance(f.geom_albers, s.point_albers) / 1000.0", condition)
-
-
-def _within_gridkit(expression: str) -> str:
-    return f"CASE WHEN ST_X(s.point) >= {GRIDKIT_WEST_LIMIT_LON} THEN {expression} END"
-
-
-def _county_value(layer: str, expression: str = "f.value") -> str:
-    return f"""(
-        SELECT {expression} FROM sitesel_feature f
-        WHERE f.layer_id = %({layer})s AND f.valid_to IS NULL AND f.fips = s.county_fips LIMIT 1
-    )"""
-
-
-SUBSTATION_TYPES = "f.category IN ('substation', 'sub_station', 'station')"
-BA_CODE = "f.properties ->> 'Balancing Authority Code'"
-
-FACTS_SQL = f"""
-INSERT INTO sitesel_sitefacts AS t (
-    site_id, distance_hv_230_km, distance_hv_345_km, distance_hv_500_km, distance_substation_km,
-    generation_capacity_50km_mw, plant_grid_voltage_kv_max_50km, balancing_authority,
-    distance_datacenter_km, datacenters_within_50km, distance_network_pop_km,
-    county_labor_force, county_unemployment_rate_pct, county_population, county_median_household_income_usd,
-    state_industrial_price_cents_kwh, state_price_year, fema_risk_score, water_use_mgal_d,
-    county_transfer_capacity_mw, layer_versions, computed_at
-)
-SELECT
-    s.id,
-    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 230"))},
-    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 345"))},
-    {_within_gridkit(_nearest_km("hv_lines", "f.voltage_kv >= 500"))},
-    {_within_gridkit(_nearest_km("hv_substations", SUBSTATION_TYPES))},
-    plants.capacity_mw, plants.voltage_kv,
-    COALESCE({_nearest("power_plants", BA_CODE, f"{BA_CODE} IS NOT NULL")}, ''),
-    {_nearest_km("datacenters")},
-    (
-        SELECT count(*) FROM sitesel_feature f WHERE f.layer_id = %(datacenters)s AND f.valid_to IS NULL
-        AND ST_DWithin(f.geom_albers, s.point_albers, {DATACENTER_RADIUS_M})
-    ),
-    {_nearest_km("network_nodes")},
-    {_county_value("labor_force", "f.value::bigint")},
-    {_county_value("labor_force", "(f.properties ->> 'unemployment_rate_pct')::float")},
-    {_county_value("population", "f.value::bigint")},
-    {_county_value("household_income", "f.value::bigint")},
-    price.value, price.year,
-    {_county_value("fema_risk")},
-    {_county_value("water_use")},
-    (
-        SELECT sum(f.value) FROM sitesel_feature f
-        WHERE f.layer_id = %(transfer_capacity_county)s AND f.valid_to IS NULL
-          AND (f.fips = s.county_fips OR f.properties ->> 'fips_rr' = s.county_fips)
-    ),
-    %(versions)s::jsonb,
-    now()
-FROM sitesel_site s
-LEFT JOIN LATERAL (
-    SELECT sum(f.capacity_mw) AS capacity_mw, max(f.voltage_kv) AS voltage_kv FROM sitesel_feature f
-    WHERE f.layer_id = %(power_plants)s AND f.valid_to IS NULL
-      AND ST_DWithin(f.geom_albers, s.point_albers, {GENERATION_RADIUS_M})
-) plants ON TRUE
-LEFT JOIN LATERAL (
-    SELECT f.value, (f.properties ->> 'year')::int AS year FROM sitesel_feature f
-    WHERE f.layer_id = %(power_prices)s AND f.valid_to IS NULL AND f.state = s.state
-      AND f.category = 'Total Electric Industry' AND f.value IS NOT NULL
-    ORDER BY (f.properties ->> 'year')::int DESC LIMIT 1
-) price ON TRUE
-WHERE (%(all)s OR s.id = ANY(%(ids)s))
-ON CONFLICT (site_id) DO UPDATE SET
-    distance_hv_230_km = EXCLUDED.distance_hv_230_km, distance_hv_345_km = EXCLUDED.distance_hv_345_km,
-    distance_hv_500_km = EXCLUDED.distance_hv_500_km, distance_substation_km = EXCLUDED.distance_substation_km,
-    generation_capacity_50km_mw = EXCLUDED.generation_capacity_50km_mw,
-    plant_grid_voltage_kv_max_50km = EXCLUDED.plant_grid_voltage_kv_max_50km,
-    balancing_authority = EXCLUDED.balancing_authority, distance_datacenter_km = EXCLUDED.distance_datacenter_km,
-    datacenters_within_50km = EXCLUDED.datacenters_within_50km,
-    distance_network_pop_km = EXCLUDED.distance_network_pop_km, county_labor_force = EXCLUDED.county_labor_force,
-    county_unemployment_rate_pct = EXCLUDED.county_unemployment_rate_pct,
-    county_population = EXCLUDED.county_population,
-    county_median_household_income_usd = EXCLUDED.county_median_household_income_usd,
-    state_industrial_price_cents_kwh = EXCLUDED.state_industrial_price_cents_kwh,
-    state_price_year = EXCLUDED.state_price_year, fema_risk_score = EXCLUDED.fema_risk_score,
-    water_use_mgal_d = EXCLUDED.water_use_mgal_d, county_transfer_capacity_mw = EXCLUDED.county_transfer_capacity_mw,
-    layer_versions = EXCLUDED.layer_versions, computed_at = EXCLUDED.computed_at
-"""
-
-
-def current_layer_versions() -> dict[str, int]:
-    return {
-        kind: number
-        for kind, number in Layer.objects.filter(current_version__isnull=False).values_list(
-            "kind", "current_version__number"
+def sites_points(site_ids: list[int] | None) -> tuple[np.ndarray, ...]:
+    """(ids, lon, lat, x, y) of the sites, x/y in EPSG:5070, read in one query."""
+    where = "" if site_ids is None else "WHERE id = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ST_X(point), ST_Y(point), ST_X(point_albers), ST_Y(point_albers) FROM sitesel_site {where}",
+            [site_ids] if site_ids is not None else [],
         )
-    }
+        rows = cursor.fetchall()
+    if not rows:
+        return tuple(np.empty(0) for _ in range(5))
+    columns = np.array(rows, dtype=float).T
+    return columns[0].astype(np.int64), columns[1], columns[2], columns[3], columns[4]
+
+
+def _number(value: float, integer: bool) -> float | int | None:
+    if value is None or math.isnan(value):
+        return None
+    return int(round(value)) if integer else float(value)
 
 
 def site_facts_refresh(*, site_ids: list[int] | None = None) -> int:
-    """Recompute facts for the given sites (all when None); returns the number of rows written."""
-    layer_ids = dict(Layer.objects.filter(kind__in=FACT_LAYERS).values_list("kind", "pk"))
-    params: dict[str, object] = {kind: layer_ids.get(kind, -1) for kind in FACT_LAYERS}
-    params.update(
-        {
-            "versions": json.dumps({k: v for k, v in current_layer_versions().items() if k in FACT_LAYERS}),
-            "all": site_ids is None,
-            "ids": site_ids or [],
-        }
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(FACTS_SQL, params)
-        return cursor.rowcount
+    """Locate the sites (state, county) and recompute their facts; returns the number of sites done."""
+    ids, lon, lat, x, y = sites_points(site_ids)
+    if len(ids) == 0:
+        return 0
+    snapshot = get_snapshot()
+    measures = measure_points(snapshot, lon, lat, x, y)
+    facts = []
+    locations = []
+    for i, site_id in enumerate(ids.tolist()):
+        values = {name: _number(measures[name][i], False) for name in FLOAT_FACTS}
+        values |= {name: _number(measures[name][i], True) for name in INTEGER_FACTS}
+        facts.append(
+            SiteFacts(
+                site_id=site_id,
+                balancing_authority=measures["balancing_authority"][i],
+                layer_versions=snapshot.versions,
+                **values,
+            )
+        )
+        locations.append(
+            Site(
+                pk=site_id,
+                state=measures["state"][i],
+                county_fips=measures["county_fips"][i],
+                county_name=measures["county_name"][i],
+            )
+        )
+    with transaction.atomic():
+        Site.objects.bulk_update(locations, ["state", "county_fips", "county_name"], batch_size=2000)
+        SiteFacts.objects.bulk_create(
+            facts,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["site"],
+            update_fields=[*FLOAT_FACTS, *INTEGER_FACTS, "balancing_authority", "layer_versions", "computed_at"],
+        )
+    return len(facts)

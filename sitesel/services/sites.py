@@ -13,7 +13,7 @@ from sitesel.domain.site_status import StatusMoveNotAllowed, check_status_move
 from sitesel.errors import Conflict
 from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.sites import read_sites
-from sitesel.models import Layer, Site, SiteStatusEvent
+from sitesel.models import Site, SiteStatusEvent
 from sitesel.models.layers import ALBERS_SRID
 from sitesel.services.site_facts import site_facts_refresh
 
@@ -87,33 +87,22 @@ def _same(site: Site, values: dict) -> bool:
     return True
 
 
-def sites_locate(*, site_ids: list[int] | None = None) -> None:
-    """Fill state, county and parcel acres from the current counties layer (a spatial join in SQL)."""
-    counties = Layer.objects.filter(kind="counties").values_list("pk", flat=True).first()
-    where = "" if site_ids is None else "AND s.id = ANY(%(ids)s)"
+def sites_parcel_acres_refresh(*, site_ids: list[int] | None = None) -> None:
+    """Parcel acres, measured in EPSG:5070 (equal-area), for sites that have a parcel."""
+    where = "" if site_ids is None else "AND id = ANY(%(ids)s)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            UPDATE sitesel_site s SET
-                county_fips = COALESCE(c.fips, ''), county_name = COALESCE(c.name, ''), state = COALESCE(c.state, ''),
-                parcel_acres = CASE WHEN s.parcel IS NULL THEN NULL
-                               ELSE ST_Area(ST_Transform(s.parcel, {ALBERS_SRID})) / {SQUARE_METRES_PER_ACRE} END
-            FROM sitesel_site s2
-            LEFT JOIN LATERAL (
-                SELECT f.fips, f.name, f.state FROM sitesel_feature f
-                WHERE f.layer_id = %(counties)s AND f.valid_to IS NULL AND ST_Intersects(f.geom, s2.point)
-                LIMIT 1
-            ) c ON TRUE
-            WHERE s.id = s2.id {where}
-            """,
-            {"counties": counties, "ids": site_ids},
+            f"""UPDATE sitesel_site SET parcel_acres = CASE WHEN parcel IS NULL THEN NULL
+                    ELSE ST_Area(ST_Transform(parcel, {ALBERS_SRID})) / {SQUARE_METRES_PER_ACRE} END
+                WHERE TRUE {where}""",
+            {"ids": site_ids},
         )
 
 
 def site_derived_refresh(*, site_ids: list[int] | None = None) -> int:
-    """Re-locate the sites and recompute their facts from the current layers; returns facts rows written."""
+    """Parcel acres, state, county and facts of the sites from the current layers; returns sites done."""
     with transaction.atomic():
-        sites_locate(site_ids=site_ids)
+        sites_parcel_acres_refresh(site_ids=site_ids)
         return site_facts_refresh(site_ids=site_ids)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from sitesel.models import Site, SiteFacts
-from sitesel.services.site_facts import GRIDKIT_WEST_LIMIT_LON
+from sitesel.spatial.measures import GRIDKIT_WEST_LIMIT_LON
 
 pytestmark = pytest.mark.django_db
 ALBERS = 5070
