@@ -9,3 +9,17 @@ REDIS_URL = env.str("TEST_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+
+# --- orchestration (test-only) ---------------------------------------------------------------------
+# Loopback is allowed so tests can run a real HTTP server on 127.0.0.1; fast retries and timeouts.
+SUPPLIER_FEED_ALLOW_PRIVATE = True
+SUPPLIER_FEED_ALLOWED_HOSTS = ["127.0.0.1", "feeds.example.com"]
+SUPPLIER_FEED_CONNECT_TIMEOUT = 2.0
+SUPPLIER_FEED_READ_TIMEOUT = 0.5
+SUPPLIER_FEED_TOTAL_TIMEOUT = 5.0
+SUPPLIER_FEED_ATTEMPTS = 3
+SUPPLIER_FEED_BACKOFF = 0.01
+SUPPLIER_FEED_BACKOFF_MAX = 0.05
+SUPPLIER_FEED_MAX_BYTES = 64 * 1024
+ORCHESTRATION_ALERT_EMAILS = ["planners@example.com"]
+# --- end orchestration ----------------------------------------------------------------------------
