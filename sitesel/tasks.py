@@ -1,19 +1,55 @@
-"""Celery tasks: thin adapters that call one service each (docs/decisions.md)."""
+"""Celery tasks: thin adapters that call one service each (docs/decisions.md).
 
-from celery import shared_task
-from django.db import OperationalError
+All are idempotent (see the services) and run with acks_late, so a worker that dies mid-task has its
+task re-delivered and the retry finds the work either done or not started.
+"""
+
+from celery import chord, shared_task
+from django.db import InterfaceError, OperationalError
+
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 5, "acks_late": True}
 
 
-@shared_task(
-    name="sitesel.site_facts_refresh",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="sitesel.site_facts_refresh", **RETRY)
 def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
     """Recompute site facts. Idempotent: it upserts one row per site from the current layers."""
     from sitesel.services.site_facts import site_facts_refresh
 
     return site_facts_refresh(site_ids=site_ids)
+
+
+@shared_task(name="sitesel.scoring_run_execute", **RETRY)
+def scoring_run_execute_task(run_id: int) -> int:
+    """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
+    from sitesel.services.scoring import scoring_run_execute
+
+    indexes = scoring_run_execute(run_id=run_id)
+    if not indexes:
+        scoring_run_finalize_task.delay(run_id)  # nothing left to compute (e.g. a re-delivered start)
+        return 0
+    header = [scoring_chunk_task.s(run_id, index) for index in indexes]
+    chord(header)(scoring_run_finalize_task.si(run_id).on_error(scoring_run_failed_task.s(run_id)))
+    return len(indexes)
+
+
+@shared_task(name="sitesel.scoring_chunk", **RETRY)
+def scoring_chunk_task(run_id: int, index: int) -> int:
+    from sitesel.services.scoring import scoring_chunk_compute
+
+    return scoring_chunk_compute(run_id=run_id, index=index)
+
+
+@shared_task(name="sitesel.scoring_run_finalize", **RETRY)
+def scoring_run_finalize_task(run_id: int) -> str:
+    from sitesel.services.scoring import scoring_run_finalize
+
+    return scoring_run_finalize(run_id=run_id).status
+
+
+@shared_task(name="sitesel.scoring_run_failed")
+def scoring_run_failed_task(request, exc, traceback, run_id: int) -> None:
+    """Chord error callback: record why the run failed."""
+    from sitesel.services.scoring import scoring_run_fail
+
+    scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")

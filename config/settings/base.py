@@ -186,3 +186,8 @@ if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
 
 from config.settings.orchestration import *  # noqa: E402, F403
+
+# Scoring runs (sitesel/services/scoring.py): chunk sizes and Monte Carlo draws per site.
+SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=2000)
+SCORING_CELLS_PER_CHUNK = env.int("SCORING_CELLS_PER_CHUNK", default=20000)
+SCORING_DRAWS = env.int("SCORING_DRAWS", default=500)

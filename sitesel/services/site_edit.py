@@ -29,10 +29,12 @@ def site_create(
     land_price_usd_per_acre: Decimal | None = None,
     notes: str = "",
     tags: list[str] | None = None,
+    source_ref: str | None = None,
 ) -> Site:
     """Create a candidate site, then locate it and compute its facts."""
     site = Site(
         name=name,
+        source_ref=source_ref,
         point=point,
         parcel=parcel,
         land_price_usd_per_acre=land_price_usd_per_acre,

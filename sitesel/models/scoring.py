@@ -1,0 +1,151 @@
+"""Scenarios, scoring runs, their chunks and their results (sites or national-screen cells)."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from sitesel.models.sites import Site
+
+
+class Scenario(models.Model):
+    """Weights, normalization, constraints, capacities and economics overrides (docs/scoring.md).
+
+    `spec` is validated by sitesel.domain.scoring.scenario_from_dict before it is saved.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    spec = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoringRun(models.Model):
+    """One scoring of all (or a filtered set of) sites, or of the national grid, for each capacity."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Mode(models.TextChoices):
+        SITES = "sites", "Candidate sites"
+        NATIONAL = "national", "National screen (grid cells)"
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
+    scenario_spec = models.JSONField(help_text="The scenario as it was when the run started.")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SITES)
+    site_filter = models.JSONField(default=dict, blank=True)
+    cell_size_km = models.FloatField(null=True, blank=True)
+    seed = models.PositiveIntegerField(default=0)
+    draws = models.PositiveIntegerField(default=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    items_total = models.PositiveIntegerField(default=0, help_text="Sites or cells to score.")
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    results_count = models.PositiveIntegerField(default=0)
+    eligible_count = models.PositiveIntegerField(default=0)
+    layer_versions = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=models.F("chunks_total")), name="sitesel_scoringrun_chunks_done_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.scenario}, {self.status})"
+
+    @property
+    def progress_pct(self) -> float:
+        if self.status == self.Status.SUCCEEDED:
+            return 100.0
+        # Chunks are 95 % of the work; ranking everything at the end is the rest.
+        return round(95.0 * self.chunks_done / self.chunks_total, 1) if self.chunks_total else 0.0
+
+    @property
+    def capacities_mw(self) -> list[float]:
+        return [float(c) for c in self.scenario_spec.get("capacities_mw", [])]
+
+
+class ScoringChunk(models.Model):
+    """A slice of a run's work: site ids, or a range of grid-cell ids. Done exactly once."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    site_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    cell_start = models.BigIntegerField(null=True, blank=True)
+    cell_stop = models.BigIntegerField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="sitesel_scoringchunk_unique_index")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.index}"
+
+
+class ScoringResult(models.Model):
+    """The score of one site (or grid cell) at one capacity, with everything needed to explain it."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="scores")
+    cell_id = models.BigIntegerField(null=True, blank=True, help_text="National-screen cell (no Site row).")
+    lon = models.FloatField()
+    lat = models.FloatField()
+    state = models.CharField(max_length=2, blank=True)
+    county_fips = models.CharField(max_length=5, blank=True)
+    capacity_mw = models.FloatField()
+    measures = models.JSONField(help_text="Raw criteria values (NaN stored as null).")
+    economics = models.JSONField(help_text="Capex breakdown and key economics for this capacity.")
+    capex_per_mw_usd = models.FloatField(null=True)
+    time_to_power_p50_months = models.FloatField(null=True)
+    gpus = models.FloatField(null=True)
+    eligible = models.BooleanField(null=True, help_text="Null until the run is ranked.")
+    binding_constraint = models.CharField(max_length=200, blank=True)
+    score = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+    breakdown = models.JSONField(default=dict, blank=True, help_text="Criterion -> points of the 0-100 score.")
+
+    class Meta:
+        ordering = ["run", "capacity_mw", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "site", "capacity_mw"],
+                condition=Q(site__isnull=False),
+                name="sitesel_scoringresult_unique_site",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "cell_id", "capacity_mw"],
+                condition=Q(cell_id__isnull=False),
+                name="sitesel_scoringresult_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(site__isnull=False) ^ Q(cell_id__isnull=False), name="sitesel_scoringresult_site_xor_cell"
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "capacity_mw", "rank"], name="sitesel_result_rank_idx")]
+
+    def __str__(self) -> str:
+        target = f"site {self.site_id}" if self.site_id else f"cell {self.cell_id}"
+        return f"run {self.run_id} {target} @ {self.capacity_mw:g} MW"

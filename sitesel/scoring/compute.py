@@ -1,0 +1,97 @@
+"""Measures and economics for a batch of points: the work of one scoring chunk, with no database writes.
+
+Sites and national-screen cells go through the same function: points in, one row of raw criteria and
+economics per point and capacity out. Scores and ranks need every point of the run, so they are
+computed later, once, when the run is finalized (sitesel/services/scoring.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sitesel.domain.economics import compute_economics_arrays
+from sitesel.domain.parameters import EconomicsParameters
+from sitesel.domain.regions import iso_region
+from sitesel.domain.scoring import CRITERIA
+from sitesel.domain.types import NUMERIC_INPUT_FIELDS, SiteInputsArrays
+from sitesel.spatial.measures import measure_points
+from sitesel.spatial.snapshot import LayerSnapshot
+
+# Economics kept with each result: the capex breakdown and what a planner compares across sizes.
+ECONOMICS_FIELDS = (
+    "capacity_mw", "it_mw", "gpus", "total_capex_usd", "capex_per_mw_usd", "build_capex_per_mw_usd",
+    "fixed_capex_usd", "variable_capex_usd", "facility_capex_usd", "ai_premium_capex_usd", "site_works_capex_usd",
+    "it_equipment_capex_usd", "land_capex_usd", "substation_capex_usd", "transformer_capex_usd", "line_capex_usd",
+    "labor_mobilization_capex_usd", "bridge_power_capex_usd", "interconnect_voltage_kv", "interconnect_distance_km",
+    "opex_usd_per_mw_year", "usd_per_gpu_hour", "time_to_power_months_p10", "time_to_power_months_p50",
+    "time_to_power_months_p90", "binding_constraint", "bridge_power_used", "grid_swing_flag", "grid_swing_reason",
+    "labor_shortfall_workers", "schedule_stretch_months",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Points:
+    """A batch of points: stable ids (site ids or cell ids), lon/lat and EPSG:5070 x/y."""
+
+    ids: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    land_price_usd_per_acre: np.ndarray | None = None  # per-site prices; NaN = use the default
+
+
+@dataclass(frozen=True)
+class ChunkRows:
+    """Per-point outputs of a chunk; `located` marks points inside a US county (cells outside are dropped)."""
+
+    points: Points
+    located: np.ndarray
+    state: np.ndarray
+    county_fips: np.ndarray
+    criteria_by_capacity: dict[float, dict[str, np.ndarray]]
+    economics_by_capacity: dict[float, dict[str, np.ndarray]]
+
+
+def economics_inputs(measures: dict[str, np.ndarray], land_price: np.ndarray | None) -> SiteInputsArrays:
+    columns = {name: measures[name] for name in NUMERIC_INPUT_FIELDS if name in measures}
+    if land_price is not None:
+        columns["land_price_usd_per_acre"] = land_price
+    columns["state"] = measures["state"]
+    columns["iso_region"] = np.array([iso_region(ba) for ba in measures["balancing_authority"]], dtype=object)
+    return SiteInputsArrays.from_columns(columns, n_sites=len(measures["state"]))
+
+
+def compute_chunk(
+    snapshot: LayerSnapshot,
+    points: Points,
+    capacities_mw: list[float],
+    params: EconomicsParameters,
+    seed: int,
+    draws: int,
+) -> ChunkRows:
+    measures = measure_points(snapshot, points.lon, points.lat, points.x, points.y)
+    inputs = economics_inputs(measures, points.land_price_usd_per_acre)
+    effective_land_price = np.where(
+        np.isnan(inputs.land_price_usd_per_acre), params.land_price_usd_per_acre, inputs.land_price_usd_per_acre
+    )
+    criteria_by_capacity: dict[float, dict[str, np.ndarray]] = {}
+    economics_by_capacity: dict[float, dict[str, np.ndarray]] = {}
+    for capacity in capacities_mw:
+        economics = compute_economics_arrays(inputs, capacity, params, seed=seed, draws=draws)
+        criteria = {name: measures[name] for name in CRITERIA if name in measures}
+        criteria["land_price_usd_per_acre"] = effective_land_price
+        criteria["capex_per_mw_usd"] = economics["capex_per_mw_usd"]
+        criteria["time_to_power_p50_months"] = economics["time_to_power_months_p50"]
+        criteria_by_capacity[capacity] = criteria
+        economics_by_capacity[capacity] = {name: economics[name] for name in ECONOMICS_FIELDS}
+    return ChunkRows(
+        points=points,
+        located=measures["county_fips"] != "",
+        state=measures["state"],
+        county_fips=measures["county_fips"],
+        criteria_by_capacity=criteria_by_capacity,
+        economics_by_capacity=economics_by_capacity,
+    )

@@ -1,0 +1,289 @@
+"""Scenarios and scoring runs: create, execute in chunks through Celery, rank, fail, promote cells.
+
+The run's life: `scoring_run_create` (queued, chunks planned, the start task enqueued after commit)
+-> `scoring_run_execute` (claims queued -> running, fans the chunks out as a Celery chord)
+-> `scoring_chunk_compute` for every chunk (measures + economics, rows written once per chunk)
+-> `scoring_run_finalize` (normalize, score and rank every capacity in one pass; succeeded).
+Every step is safe to run twice: claims are conditional UPDATEs and a chunk's rows are written in the
+same transaction that marks it done, with unique (run, site|cell, capacity) constraints behind that.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sitesel.domain.errors import InvalidScenario
+from sitesel.domain.parameters import parameters_with_overrides
+from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
+from sitesel.errors import ApplicationError, Conflict
+from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
+from sitesel.scoring.compute import Points, compute_chunk
+from sitesel.scoring.grid import cell_points, conus_grid
+from sitesel.scoring.store import RESULT_COLUMNS, clean, copy_rows, result_rows
+from sitesel.services.site_facts import sites_points
+from sitesel.spatial.snapshot import get_snapshot
+
+SITE_FILTERS = ("ids", "state", "status", "tags")
+
+
+def scenario_spec_validate(spec: dict[str, Any]) -> ScenarioSpec:
+    """Parse a scenario, economics overrides included; errors name the field (`weights.x`, ...)."""
+    parsed = scenario_from_dict(spec)
+    try:
+        parameters_with_overrides(dict(parsed.economics_overrides))
+    except Exception as exc:  # InvalidParameter(field, reason): report it under economics_overrides
+        field = getattr(exc, "field", None)
+        raise InvalidScenario(f"economics_overrides.{field}" if field else "economics_overrides", str(exc)) from None
+    return parsed
+
+
+def scenario_create(*, name: str, spec: dict[str, Any], description: str = "", actor=None) -> Scenario:
+    parsed = scenario_spec_validate(spec)
+    if Scenario.objects.filter(name=name).exists():
+        raise Conflict(f"a scenario named {name!r} exists", field="name", code="duplicate")
+    return Scenario.objects.create(name=name, description=description, spec=scenario_to_dict(parsed), created_by=actor)
+
+
+def scenario_update(*, scenario: Scenario, spec: dict[str, Any] | None = None, **fields: Any) -> Scenario:
+    if spec is not None:
+        scenario.spec = scenario_to_dict(scenario_spec_validate(spec))
+    for name, value in fields.items():
+        setattr(scenario, name, value)
+    scenario.save()
+    return scenario
+
+
+def scenario_default() -> Scenario:
+    """The built-in scenario (domain defaults), created on first use."""
+    scenario, _ = Scenario.objects.get_or_create(
+        name="Default", defaults={"spec": scenario_to_dict(ScenarioSpec()), "description": "Domain default weights."}
+    )
+    return scenario
+
+
+def _filtered_site_ids(site_filter: dict[str, Any]) -> list[int]:
+    unknown = set(site_filter) - set(SITE_FILTERS)
+    if unknown:
+        raise ApplicationError(f"unknown site filter {sorted(unknown)[0]!r}", field=f"site_filter.{sorted(unknown)[0]}")
+    sites = Site.objects.all()
+    if site_filter.get("ids"):
+        sites = sites.filter(pk__in=site_filter["ids"])
+    if site_filter.get("state"):
+        sites = sites.filter(state=str(site_filter["state"]).upper())
+    if site_filter.get("status"):
+        sites = sites.filter(status=site_filter["status"])
+    if site_filter.get("tags"):
+        sites = sites.filter(tags__contains=list(site_filter["tags"]))
+    return list(sites.order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic(durable=True)
+def scoring_run_create(
+    *,
+    scenario: Scenario,
+    mode: str = ScoringRun.Mode.SITES,
+    site_filter: dict[str, Any] | None = None,
+    cell_size_km: float | None = None,
+    seed: int = 0,
+    draws: int | None = None,
+    actor=None,
+) -> ScoringRun:
+    """Plan a run and enqueue it after commit. Raises ApplicationError naming the field at fault."""
+    spec = scenario_spec_validate(scenario.spec)
+    draws = draws or settings.SCORING_DRAWS
+    run = ScoringRun(
+        scenario=scenario, scenario_spec=scenario_to_dict(spec), mode=mode, site_filter=site_filter or {},
+        seed=seed, draws=draws, created_by=actor,
+    )  # fmt: skip
+    chunks: list[ScoringChunk] = []
+    if mode == ScoringRun.Mode.SITES:
+        ids = _filtered_site_ids(run.site_filter)
+        if not ids:
+            raise ApplicationError("no site matches the filter", field="site_filter", code="empty")
+        size = settings.SCORING_SITES_PER_CHUNK
+        chunks = [ScoringChunk(index=i, site_ids=ids[s : s + size]) for i, s in enumerate(range(0, len(ids), size))]
+        run.items_total = len(ids)
+    elif mode == ScoringRun.Mode.NATIONAL:
+        if cell_size_km is None or not 1 <= cell_size_km <= 100:
+            raise ApplicationError("cell_size_km must be between 1 and 100", field="cell_size_km")
+        grid = conus_grid(cell_size_km)
+        size = settings.SCORING_CELLS_PER_CHUNK
+        chunks = [
+            ScoringChunk(index=i, cell_start=s, cell_stop=min(s + size, grid.cells))
+            for i, s in enumerate(range(0, grid.cells, size))
+        ]
+        run.cell_size_km = cell_size_km
+        run.items_total = grid.cells
+    else:
+        raise ApplicationError(f"unknown mode {mode!r}", field="mode")
+    run.chunks_total = len(chunks)
+    run.save()
+    for chunk in chunks:
+        chunk.run = run
+    ScoringChunk.objects.bulk_create(chunks)
+
+    from sitesel.tasks import scoring_run_execute_task
+
+    scoring_run_execute_task.delay_on_commit(run.pk)
+    return run
+
+
+def scoring_run_execute(*, run_id: int) -> list[int]:
+    """Claim a queued run (a re-delivered start finds it running and re-dispatches only what is left).
+
+    Returns the chunk indexes still to do; the task fans them out.
+    """
+    claimed = ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.QUEUED).update(
+        status=ScoringRun.Status.RUNNING, started_at=timezone.now(), layer_versions=get_snapshot().versions
+    )
+    run = ScoringRun.objects.get(pk=run_id)
+    if not claimed and run.status != ScoringRun.Status.RUNNING:
+        return []  # finished or failed already
+    return list(run.chunks.filter(done=False).order_by("index").values_list("index", flat=True))
+
+
+def _chunk_points(run: ScoringRun, chunk: ScoringChunk) -> Points:
+    if run.mode == ScoringRun.Mode.NATIONAL:
+        return cell_points(conus_grid(run.cell_size_km), chunk.cell_start, chunk.cell_stop)
+    ids, lon, lat, x, y = sites_points(list(chunk.site_ids))
+    prices = dict(Site.objects.filter(pk__in=chunk.site_ids).values_list("pk", "land_price_usd_per_acre"))
+    land = np.array([np.nan if prices.get(i) is None else float(prices[i]) for i in ids.tolist()], dtype=float)
+    return Points(ids=ids, lon=lon, lat=lat, x=x, y=y, land_price_usd_per_acre=land)
+
+
+def scoring_chunk_compute(*, run_id: int, index: int) -> int:
+    """Compute one chunk and write its rows once; a repeated call on a done chunk writes nothing."""
+    run = ScoringRun.objects.get(pk=run_id)
+    chunk = ScoringChunk.objects.get(run=run, index=index)
+    if chunk.done or run.status != ScoringRun.Status.RUNNING:
+        return 0
+    started = time.perf_counter()
+    spec = scenario_from_dict(run.scenario_spec)
+    params = parameters_with_overrides(dict(spec.economics_overrides))
+    rows = compute_chunk(get_snapshot(), _chunk_points(run, chunk), run.capacities_mw, params, run.seed, run.draws)
+    with transaction.atomic():
+        locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)
+        if locked.done:
+            return 0
+        written = copy_rows(
+            ScoringResult._meta.db_table, RESULT_COLUMNS,
+            result_rows(run.pk, rows, sites=run.mode == ScoringRun.Mode.SITES),
+        )  # fmt: skip
+        ScoringChunk.objects.filter(pk=chunk.pk).update(
+            done=True, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
+        )
+        ScoringRun.objects.filter(pk=run.pk).update(
+            chunks_done=F("chunks_done") + 1, results_count=F("results_count") + written
+        )
+    return written
+
+
+RANK_UPDATE_SQL = """
+UPDATE sitesel_scoringresult r
+SET eligible = t.eligible, binding_constraint = t.binding_constraint, score = t.score, rank = t.rank,
+    breakdown = t.breakdown
+FROM scoring_ranks t WHERE r.id = t.id
+"""
+
+
+def _ranked_rows(run: ScoringRun, capacity: float, spec: ScenarioSpec) -> tuple[list[tuple], int]:
+    names = list(spec.weights) + [c.criterion for c in spec.constraints if c.criterion not in spec.weights]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, coalesce(site_id, cell_id), state, "
+            + ", ".join("(measures ->> %s)::float" for _ in names)
+            + " FROM sitesel_scoringresult WHERE run_id = %s AND capacity_mw = %s ORDER BY id",
+            [*names, run.pk, capacity],
+        )
+        fetched = cursor.fetchall()
+    if not fetched:
+        return [], 0
+    ids = np.array([r[0] for r in fetched], dtype=np.int64)
+    keys = np.array([r[1] for r in fetched], dtype=np.int64)
+    states = np.array([r[2] or "" for r in fetched], dtype=object)
+    values = np.array([r[3:] for r in fetched], dtype=float).reshape(len(fetched), len(names))
+    output = score_sites({name: values[:, i] for i, name in enumerate(names)}, keys, states, spec)
+    rows = []
+    for i in range(len(ids)):
+        eligible = bool(output.eligible[i])
+        breakdown = (
+            {name: round(float(points[i]), 4) for name, points in output.contributions.items()} if eligible else {}
+        )
+        rows.append(
+            (
+                int(ids[i]),
+                eligible,
+                str(output.binding_constraint[i])[:200],
+                clean(float(output.score[i])),
+                int(output.rank[i]) if eligible else None,
+                json.dumps(breakdown),
+            )  # fmt: skip
+        )
+    return rows, int(output.n_eligible)
+
+
+def scoring_run_finalize(*, run_id: int) -> ScoringRun:
+    """Normalize, score and rank every capacity of the run in one pass; mark it succeeded."""
+    run = ScoringRun.objects.get(pk=run_id)
+    if run.status == ScoringRun.Status.SUCCEEDED:
+        return run
+    if run.chunks.filter(done=False).exists():
+        raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
+    started = time.perf_counter()
+    spec = scenario_from_dict(run.scenario_spec)
+    eligible = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE scoring_ranks (id bigint PRIMARY KEY, eligible boolean, binding_constraint "
+                "varchar(200), score double precision, rank integer, breakdown jsonb) ON COMMIT DROP"
+            )
+        for capacity in run.capacities_mw:
+            rows, count = _ranked_rows(run, capacity, spec)
+            eligible += count
+            copy_rows("scoring_ranks", ("id", "eligible", "binding_constraint", "score", "rank", "breakdown"), rows)
+        with connection.cursor() as cursor:
+            cursor.execute(RANK_UPDATE_SQL)
+        chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
+        timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
+                   "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+        ScoringRun.objects.filter(pk=run.pk).update(
+            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, timings=timings
+        )
+    return ScoringRun.objects.get(pk=run.pk)
+
+
+def scoring_run_fail(*, run_id: int, error: str) -> None:
+    """Mark a run failed with the error, unless it already finished."""
+    ScoringRun.objects.filter(pk=run_id).exclude(status=ScoringRun.Status.SUCCEEDED).update(
+        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
+    )
+
+
+def scoring_cell_promote(*, result: ScoringResult, name: str, actor=None) -> Site:
+    """Turn a ranked national-screen cell into a candidate site at the cell's centre."""
+    from django.contrib.gis.geos import Point
+
+    from sitesel.services.site_edit import site_create
+
+    if result.cell_id is None:
+        raise ApplicationError("only national-screen cells can be promoted", field="result", code="not_a_cell")
+    source_ref = f"cell-{result.run_id}-{result.cell_id}"
+    existing = Site.objects.filter(source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    return site_create(
+        name=name,
+        point=Point(result.lon, result.lat, srid=4326),
+        notes=f"Promoted from national-screen run {result.run_id}, cell {result.cell_id}",
+        tags=["promoted-cell"],
+        source_ref=source_ref,
+    )
