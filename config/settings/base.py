@@ -191,3 +191,5 @@ from config.settings.orchestration import *  # noqa: E402, F403
 SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=2000)
 SCORING_CELLS_PER_CHUNK = env.int("SCORING_CELLS_PER_CHUNK", default=20000)
 SCORING_DRAWS = env.int("SCORING_DRAWS", default=500)
+# National screen: every cell keeps score, rank and key economics; the best N per capacity keep all detail.
+SCORING_CELL_DETAIL_TOP = env.int("SCORING_CELL_DETAIL_TOP", default=1000)

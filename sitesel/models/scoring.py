@@ -94,6 +94,7 @@ class ScoringChunk(models.Model):
     cell_start = models.BigIntegerField(null=True, blank=True)
     cell_stop = models.BigIntegerField(null=True, blank=True)
     done = models.BooleanField(default=False)
+    payload = models.BinaryField(null=True, blank=True, help_text="Raw numbers (.npz) until the run is ranked.")
     attempts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True, blank=True)
 

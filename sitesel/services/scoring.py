@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from sitesel.errors import ApplicationError, Conflict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.scoring.compute import Points, compute_chunk
 from sitesel.scoring.grid import cell_points, conus_grid
-from sitesel.scoring.store import RESULT_COLUMNS, clean, copy_rows, result_rows
+from sitesel.scoring.store import RESULT_COLUMNS, as_json, by_capacity, clean, copy_rows, pack_chunk, unpack_chunks
 from sitesel.services.site_facts import sites_points
 from sitesel.spatial.snapshot import get_snapshot
 
@@ -160,7 +160,7 @@ def _chunk_points(run: ScoringRun, chunk: ScoringChunk) -> Points:
 
 
 def scoring_chunk_compute(*, run_id: int, index: int) -> int:
-    """Compute one chunk and write its rows once; a repeated call on a done chunk writes nothing."""
+    """Compute one chunk and store its numbers once; a repeated call on a done chunk writes nothing."""
     run = ScoringRun.objects.get(pk=run_id)
     chunk = ScoringChunk.objects.get(run=run, index=index)
     if chunk.done or run.status != ScoringRun.Status.RUNNING:
@@ -169,69 +169,60 @@ def scoring_chunk_compute(*, run_id: int, index: int) -> int:
     spec = scenario_from_dict(run.scenario_spec)
     params = parameters_with_overrides(dict(spec.economics_overrides))
     rows = compute_chunk(get_snapshot(), _chunk_points(run, chunk), run.capacities_mw, params, run.seed, run.draws)
+    payload = pack_chunk(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
     with transaction.atomic():
         locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)
         if locked.done:
             return 0
-        written = copy_rows(
-            ScoringResult._meta.db_table, RESULT_COLUMNS,
-            result_rows(run.pk, rows, sites=run.mode == ScoringRun.Mode.SITES),
-        )  # fmt: skip
         ScoringChunk.objects.filter(pk=chunk.pk).update(
-            done=True, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
+            done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
         )
-        ScoringRun.objects.filter(pk=run.pk).update(
-            chunks_done=F("chunks_done") + 1, results_count=F("results_count") + written
-        )
-    return written
+        ScoringRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
+    return len(rows.points.ids)
 
 
-RANK_UPDATE_SQL = """
-UPDATE sitesel_scoringresult r
-SET eligible = t.eligible, binding_constraint = t.binding_constraint, score = t.score, rank = t.rank,
-    breakdown = t.breakdown
-FROM scoring_ranks t WHERE r.id = t.id
-"""
-
-
-def _ranked_rows(run: ScoringRun, capacity: float, spec: ScenarioSpec) -> tuple[list[tuple], int]:
-    names = list(spec.weights) + [c.criterion for c in spec.constraints if c.criterion not in spec.weights]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, coalesce(site_id, cell_id), state, "
-            + ", ".join("(measures ->> %s)::float" for _ in names)
-            + " FROM sitesel_scoringresult WHERE run_id = %s AND capacity_mw = %s ORDER BY id",
-            [*names, run.pk, capacity],
-        )
-        fetched = cursor.fetchall()
-    if not fetched:
-        return [], 0
-    ids = np.array([r[0] for r in fetched], dtype=np.int64)
-    keys = np.array([r[1] for r in fetched], dtype=np.int64)
-    states = np.array([r[2] or "" for r in fetched], dtype=object)
-    values = np.array([r[3:] for r in fetched], dtype=float).reshape(len(fetched), len(names))
-    output = score_sites({name: values[:, i] for i, name in enumerate(names)}, keys, states, spec)
-    rows = []
-    for i in range(len(ids)):
-        eligible = bool(output.eligible[i])
-        breakdown = (
-            {name: round(float(points[i]), 4) for name, points in output.contributions.items()} if eligible else {}
-        )
-        rows.append(
-            (
-                int(ids[i]),
-                eligible,
-                str(output.binding_constraint[i])[:200],
-                clean(float(output.score[i])),
-                int(output.rank[i]) if eligible else None,
-                json.dumps(breakdown),
+def _result_rows(run: ScoringRun, merged: dict[str, np.ndarray], spec: ScenarioSpec) -> tuple[list[tuple], int]:
+    """Score every capacity over all of the run's points: rows ready for COPY, and how many are eligible."""
+    sites = run.mode == ScoringRun.Mode.SITES
+    keys = merged["ids"]
+    rows: list[tuple] = []
+    eligible_total = 0
+    for k, capacity in enumerate(merged["capacities"].tolist()):
+        criteria = by_capacity(merged, k, "criterion")
+        economics = by_capacity(merged, k, "economics")
+        output = score_sites(criteria, keys, merged["state"], spec)
+        eligible_total += int(output.n_eligible)
+        # Sites keep every detail. Every national-screen cell keeps its score, rank and key economics;
+        # only the best SCORING_CELL_DETAIL_TOP per capacity also keep measures, economics and breakdown.
+        if sites:
+            detailed = np.ones(len(keys), dtype=bool)
+        else:
+            detailed = (output.rank > 0) & (output.rank <= settings.SCORING_CELL_DETAIL_TOP)
+        for i in range(len(keys)):
+            eligible = bool(output.eligible[i])
+            detail = bool(detailed[i])
+            breakdown = (
+                {c: round(float(p[i]), 4) for c, p in output.contributions.items()} if eligible and detail else {}
+            )
+            rows.append(
+                (
+                    run.pk, int(keys[i]) if sites else None, None if sites else int(keys[i]),
+                    float(merged["lon"][i]), float(merged["lat"][i]), str(merged["state"][i]),
+                    str(merged["county_fips"][i]), capacity,
+                    as_json(criteria, i) if detail else "{}", as_json(economics, i) if detail else "{}",
+                    clean(economics["capex_per_mw_usd"][i]), clean(economics["time_to_power_months_p50"][i]),
+                    clean(economics["gpus"][i]), eligible, str(output.binding_constraint[i])[:200],
+                    clean(float(output.score[i])), int(output.rank[i]) if eligible else None, json.dumps(breakdown),
+                )
             )  # fmt: skip
-        )
-    return rows, int(output.n_eligible)
+    return rows, eligible_total
 
 
 def scoring_run_finalize(*, run_id: int) -> ScoringRun:
-    """Normalize, score and rank every capacity of the run in one pass; mark it succeeded."""
+    """Rank every capacity of the run in one pass and insert its results; mark it succeeded.
+
+    Safe to repeat: one transaction, under a lock on the run, that first removes rows of an earlier attempt.
+    """
     run = ScoringRun.objects.get(pk=run_id)
     if run.status == ScoringRun.Status.SUCCEEDED:
         return run
@@ -239,25 +230,22 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started = time.perf_counter()
     spec = scenario_from_dict(run.scenario_spec)
-    eligible = 0
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE scoring_ranks (id bigint PRIMARY KEY, eligible boolean, binding_constraint "
-                "varchar(200), score double precision, rank integer, breakdown jsonb) ON COMMIT DROP"
-            )
-        for capacity in run.capacities_mw:
-            rows, count = _ranked_rows(run, capacity, spec)
-            eligible += count
-            copy_rows("scoring_ranks", ("id", "eligible", "binding_constraint", "score", "rank", "breakdown"), rows)
-        with connection.cursor() as cursor:
-            cursor.execute(RANK_UPDATE_SQL)
+        locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != ScoringRun.Status.RUNNING:
+            return locked
+        merged = unpack_chunks(run.chunks.order_by("index").values_list("payload", flat=True).iterator())
+        rows, eligible = _result_rows(run, merged, spec)
+        ScoringResult.objects.filter(run=run).delete()
+        written = copy_rows(ScoringResult._meta.db_table, RESULT_COLUMNS, rows)
+        run.chunks.update(payload=None)  # the numbers now live in the results
         chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
         timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
                    "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
         ScoringRun.objects.filter(pk=run.pk).update(
-            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, timings=timings
-        )
+            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible,
+            results_count=written, timings=timings,
+        )  # fmt: skip
     return ScoringRun.objects.get(pk=run.pk)
 
 
