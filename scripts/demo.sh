@@ -25,6 +25,9 @@ $CELERY -A config beat -l info --pidfile .run/beat.pid --logfile .run/beat.log -
 echo "Celery worker and beat started (logs: .run/worker.log, .run/beat.log)"
 
 $PY manage.py demo_report
+echo
+echo "Scoring every candidate site for 50 MW and 1 GW through the Celery worker:"
+$PY manage.py score_sites --top 10
 
 cat <<TXT
 

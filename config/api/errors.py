@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sitesel.domain.errors import DomainError
 from sitesel.errors import ApplicationError
 
 
@@ -45,7 +46,7 @@ def error_body(code: str, message: str, errors: list[dict[str, str | None]] | No
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, ApplicationError):
+    if isinstance(exc, ApplicationError | DomainError):
         errors = [{"field": exc.field, "code": exc.code, "message": exc.message}]
         return Response(error_body(exc.code, exc.message, errors), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):

@@ -3,13 +3,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sitesel.api import views
+from sitesel.api import scoring_views, views
 
 app_name = "sitesel_api"
 
 router = SimpleRouter()
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("layers", views.LayerViewSet, basename="layer")
+router.register("scenarios", scoring_views.ScenarioViewSet, basename="scenario")
+router.register("scoring-runs", scoring_views.ScoringRunViewSet, basename="scoring-run")
 
 urlpatterns = [
     path("auth/login/", views.LoginApi.as_view(), name="login"),

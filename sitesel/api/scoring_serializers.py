@@ -1,0 +1,68 @@
+"""Serializers for scenarios, scoring runs and their results."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from sitesel.models import Scenario, ScoringResult, ScoringRun
+
+
+class ScenarioSerializer(serializers.ModelSerializer):
+    """`spec` is checked by the domain (weights in (0, 1] summing to 1, ...); errors name the field."""
+
+    class Meta:
+        model = Scenario
+        fields = ["id", "name", "description", "spec", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class ScoringRunCreateSerializer(serializers.Serializer):
+    scenario = serializers.PrimaryKeyRelatedField(
+        queryset=Scenario.objects.all(), required=False, help_text="Defaults to the built-in scenario."
+    )
+    mode = serializers.ChoiceField(choices=ScoringRun.Mode.choices, default=ScoringRun.Mode.SITES)
+    site_filter = serializers.DictField(
+        required=False, default=dict, help_text="Optional: ids (list), state, status, tags (list)."
+    )
+    cell_size_km = serializers.FloatField(required=False, min_value=1, max_value=100, help_text="National mode only.")
+    seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
+    draws = serializers.IntegerField(required=False, min_value=10, max_value=5000)
+
+
+class ScoringRunSerializer(serializers.ModelSerializer):
+    scenario_name = serializers.CharField(source="scenario.name", read_only=True)
+    progress_pct = serializers.FloatField(read_only=True)
+    capacities_mw = serializers.ListField(child=serializers.FloatField(), read_only=True)
+    results_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringRun
+        fields = [
+            "id", "scenario", "scenario_name", "scenario_spec", "mode", "site_filter", "cell_size_km", "seed", "draws",
+            "status", "progress_pct", "items_total", "chunks_total", "chunks_done", "results_count", "eligible_count",
+            "capacities_mw", "layer_versions", "timings", "error", "created_at", "started_at", "finished_at",
+            "results_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_results_url(self, run: ScoringRun) -> str:
+        request = self.context.get("request")
+        path = f"/api/v1/scoring-runs/{run.pk}/results/"
+        return request.build_absolute_uri(path) if request else path
+
+
+class ScoringResultSerializer(serializers.ModelSerializer):
+    site_name = serializers.CharField(source="site.name", read_only=True, default=None)
+
+    class Meta:
+        model = ScoringResult
+        fields = [
+            "id", "run", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "capacity_mw", "score",
+            "rank", "eligible", "binding_constraint", "breakdown", "capex_per_mw_usd", "time_to_power_p50_months",
+            "gpus", "measures", "economics",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CellPromoteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)

@@ -1,0 +1,149 @@
+"""Scenarios and scoring runs: POST a run (202 + its URL), poll its progress, read ranked results or CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from sitesel.api.scoring_filters import ScoringResultFilter, ScoringRunFilter
+from sitesel.api.scoring_serializers import (
+    CellPromoteSerializer,
+    ScenarioSerializer,
+    ScoringResultSerializer,
+    ScoringRunCreateSerializer,
+    ScoringRunSerializer,
+)
+from sitesel.api.serializers import SiteSerializer
+from sitesel.api.views import ERROR_400, ERROR_409, READ_ERRORS, WRITE_ERRORS
+from sitesel.models import Scenario, ScoringResult, ScoringRun
+from sitesel.services.scoring import (
+    scenario_create,
+    scenario_default,
+    scenario_update,
+    scoring_cell_promote,
+    scoring_run_create,
+)
+
+CSV_COLUMNS = (
+    "rank", "score", "capacity_mw", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "eligible",
+    "binding_constraint", "capex_per_mw_usd", "time_to_power_p50_months", "gpus",
+)  # fmt: skip
+
+
+RESULT_PARAMETERS = [
+    OpenApiParameter("capacity_mw", OpenApiTypes.NUMBER, description="e.g. 50 or 1000"),
+    OpenApiParameter("state", OpenApiTypes.STR),
+    OpenApiParameter("county_fips", OpenApiTypes.STR),
+    OpenApiParameter("eligible", OpenApiTypes.BOOL),
+    OpenApiParameter("min_score", OpenApiTypes.NUMBER),
+    OpenApiParameter("max_rank", OpenApiTypes.INT),
+    OpenApiParameter("max_capex_per_mw_usd", OpenApiTypes.NUMBER),
+    OpenApiParameter("max_time_to_power_p50_months", OpenApiTypes.NUMBER),
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: object) -> object:
+    # Spreadsheets run text that starts with = + - @ as a formula (CSV injection); quote it as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+class ScenarioViewSet(viewsets.ModelViewSet):
+    serializer_class = ScenarioSerializer
+    queryset = Scenario.objects.order_by("name")
+
+    @extend_schema(responses={201: ScenarioSerializer, **WRITE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scenario = scenario_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(scenario).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = scenario_update(scenario=serializer.instance, **data)
+
+
+class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Scoring runs. POST starts one in the background and answers 202 with the URL to poll."""
+
+    serializer_class = ScoringRunSerializer
+    queryset = ScoringRun.objects.select_related("scenario").defer("scenario__spec")
+    filterset_class = ScoringRunFilter
+
+    @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer, **WRITE_ERRORS})
+    def create(self, request):
+        data = ScoringRunCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        scenario = values.pop("scenario", None) or scenario_default()
+        run = scoring_run_create(scenario=scenario, actor=request.user, **values)
+        body = ScoringRunSerializer(run, context={"request": request}).data
+        location = request.build_absolute_uri(f"/api/v1/scoring-runs/{run.pk}/")
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    def _results(self, request, run: ScoringRun):
+        results = ScoringResult.objects.filter(run=run).select_related("site").order_by("capacity_mw", "rank", "id")
+        return ScoringResultFilter(request.query_params, queryset=results, request=request)
+
+    @extend_schema(
+        parameters=RESULT_PARAMETERS,
+        responses={200: ScoringResultSerializer(many=True), **READ_ERRORS, 400: ERROR_400},
+        summary="Ranked results of a run, best first",
+    )
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        run = self.get_object()
+        filtered = self._results(request, run)
+        if not filtered.is_valid():
+            raise ValidationError(filtered.errors)
+        page = self.paginate_queryset(filtered.qs)
+        return self.get_paginated_response(ScoringResultSerializer(page, many=True).data)
+
+    @extend_schema(parameters=RESULT_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR, **READ_ERRORS})
+    @action(detail=True, methods=["get"], url_path="results/csv")
+    def results_csv(self, request, pk=None):
+        """The same results as CSV, every row (streamed), with the same filters."""
+        run = self.get_object()
+        filtered = self._results(request, run)
+        if not filtered.is_valid():
+            raise ValidationError(filtered.errors)
+        writer = csv.writer(_Echo())
+        rows = filtered.qs.values_list(*[c if c != "site_name" else "site__name" for c in CSV_COLUMNS])
+
+        def stream():
+            yield writer.writerow(CSV_COLUMNS)
+            for row in rows.iterator(chunk_size=5000):
+                yield writer.writerow([_csv_cell(v) for v in row])
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="scoring-run-{run.pk}.csv"'
+        return response
+
+    @extend_schema(
+        request=CellPromoteSerializer,
+        responses={201: SiteSerializer, **WRITE_ERRORS, 404: READ_ERRORS[404], 409: ERROR_409},
+        summary="Promote a national-screen cell to a candidate site",
+    )
+    @action(detail=True, methods=["post"], url_path=r"results/(?P<result_id>\d+)/promote")
+    def promote(self, request, pk=None, result_id=None):
+        run = self.get_object()
+        result = get_object_or_404(ScoringResult, run=run, pk=result_id)
+        data = CellPromoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = scoring_cell_promote(result=result, name=data.validated_data["name"], actor=request.user)
+        return Response(SiteSerializer(site, context={"request": request}).data, status=status.HTTP_201_CREATED)
