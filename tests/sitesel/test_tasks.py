@@ -16,8 +16,7 @@ def celery_worker_on_redis():
         yield worker
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_computes_facts_and_a_redelivery_writes_no_duplicates(celery_worker_on_redis):
+def test_worker_computes_facts_and_a_redelivery_writes_no_duplicates(real_layers_committed, celery_worker_on_redis):
     site = Site.objects.create(name="Worker test", point=Point(-87.03, 37.93, srid=4326))
     assert app.conf.broker_url.startswith("redis://")
 
