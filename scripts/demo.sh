@@ -5,13 +5,16 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # shellcheck disable=SC1091
 source .run/env
+# The demo's stand-in supplier feed server runs on loopback; allow it (and only it) for this run.
+export SUPPLIER_FEED_ALLOW_PRIVATE=true SUPPLIER_FEED_ALLOWED_HOSTS=127.0.0.1
+export ORCHESTRATION_ALERT_WEBHOOK_URL=http://127.0.0.1:8765/alerts
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
 HOST=${DEMO_HOST:-127.0.0.1}
 PORT=${DEMO_PORT:-8000}
 
 stop_pid() { [ -f "$1" ] && kill "$(cat "$1")" 2>/dev/null; rm -f "$1"; return 0; }
-cleanup() { stop_pid .run/worker.pid; stop_pid .run/beat.pid; }
+cleanup() { stop_pid .run/worker.pid; stop_pid .run/beat.pid; stop_pid .run/feeds.pid; }
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
@@ -19,6 +22,8 @@ $PY manage.py demo_setup
 
 cleanup  # a re-run replaces the worker and beat of an earlier run
 trap cleanup EXIT
+$PY manage.py orchestration_feed_server --port 8765 > .run/feeds.log 2>&1 &
+echo $! > .run/feeds.pid
 $CELERY -A config worker -l info --concurrency 2 --pidfile .run/worker.pid --logfile .run/worker.log --detach
 $CELERY -A config beat -l info --pidfile .run/beat.pid --logfile .run/beat.log --detach \
   --scheduler django_celery_beat.schedulers:DatabaseScheduler
@@ -28,6 +33,12 @@ $PY manage.py demo_report
 echo
 echo "Scoring every candidate site for 50 MW and 1 GW through the Celery worker:"
 $PY manage.py score_sites --top 10
+
+echo
+echo "A 1 GW program (20 x 50 MW blocks) at the top-ranked site, one scheduled supplier check through beat:"
+$PY manage.py orchestration_demo_load
+$PY manage.py orchestration_check_via_beat --timeout 180
+$PY manage.py orchestration_demo_report
 
 cat <<TXT
 

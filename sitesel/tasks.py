@@ -4,8 +4,13 @@ All are idempotent (see the services) and run with acks_late, so a worker that d
 task re-delivered and the retry finds the work either done or not started.
 """
 
+import logging
+
 from celery import chord, shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 5, "acks_late": True}
@@ -53,3 +58,21 @@ def scoring_run_failed_task(request, exc, traceback, run_id: int) -> None:
     from sitesel.services.scoring import scoring_run_fail
 
     scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@worker_process_init.connect
+def _load_layers_before_the_first_task(**_kwargs) -> None:
+    """Read the layer snapshot when a worker process starts, so the first scoring chunk does not pay for it.
+
+    Best effort: if the database is not reachable yet, the first task loads it instead.
+    """
+    from django.db import close_old_connections
+
+    from sitesel.spatial.snapshot import get_snapshot
+
+    try:
+        get_snapshot()
+    except Exception:  # noqa: BLE001 - a cold start must never stop the worker
+        logger.warning("layer snapshot not preloaded; the first scoring task will load it", exc_info=True)
+    finally:
+        close_old_connections()

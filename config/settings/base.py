@@ -143,6 +143,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `state` field; explicit enum names keep the schema stable and
+    # `spectacular --fail-on-warn` clean.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "sitesel.models.Site.Status",
+        "BlockStateEnum": "orchestration.models.choices.State",
+        "DeliveryStatusEnum": "orchestration.models.Delivery.Status",
+        "FeedReviewStatusEnum": "orchestration.models.FeedReview.Status",
+        "SupplierCheckRunStatusEnum": "orchestration.models.SupplierCheckRun.Status",
+        "ShipNoticeStatusEnum": "orchestration.services.deliveries.NOTICE_STATUSES",
+        "AlignmentStatusEnum": "orchestration.api.serializers.ALIGNMENT_STATUSES",
+        "FeedReviewClosingStatusEnum": "orchestration.api.serializers.REVIEW_CLOSING_STATUSES",
+    },
 }
 
 # The admin map draws our own boundary layers; no tile server, so it works offline.
@@ -188,8 +200,6 @@ if not DEBUG:
 from config.settings.orchestration import *  # noqa: E402, F403
 
 # Scoring runs (sitesel/services/scoring.py): chunk sizes and Monte Carlo draws per site.
-SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=2000)
+SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=5000)
 SCORING_CELLS_PER_CHUNK = env.int("SCORING_CELLS_PER_CHUNK", default=20000)
 SCORING_DRAWS = env.int("SCORING_DRAWS", default=500)
-# National screen: every cell keeps score, rank and key economics; the best N per capacity keep all detail.
-SCORING_CELL_DETAIL_TOP = env.int("SCORING_CELL_DETAIL_TOP", default=1000)

@@ -53,14 +53,26 @@ class ScoringRunSerializer(serializers.ModelSerializer):
 
 class ScoringResultSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True, default=None)
+    breakdown = serializers.DictField(child=serializers.FloatField(), read_only=True)
 
     class Meta:
         model = ScoringResult
         fields = [
             "id", "run", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "capacity_mw", "score",
-            "rank", "eligible", "binding_constraint", "breakdown", "capex_per_mw_usd", "time_to_power_p50_months",
-            "gpus", "measures", "economics",
+            "rank", "eligible", "binding_constraint", "breakdown", "capex_per_mw_usd", "build_capex_per_mw_usd",
+            "gpus", "time_to_power_p50_months", "power_binding_constraint", "grid_swing_flag",
         ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ScoringResultDetailSerializer(ScoringResultSerializer):
+    """One result with the full measures and economics (capex breakdown, opex, labor, grid swing)."""
+
+    measures = serializers.DictField(read_only=True)
+    economics = serializers.DictField(read_only=True)
+
+    class Meta(ScoringResultSerializer.Meta):
+        fields = [*ScoringResultSerializer.Meta.fields, "measures", "economics"]
         read_only_fields = fields
 
 

@@ -17,6 +17,7 @@ from sitesel.api.scoring_filters import ScoringResultFilter, ScoringRunFilter
 from sitesel.api.scoring_serializers import (
     CellPromoteSerializer,
     ScenarioSerializer,
+    ScoringResultDetailSerializer,
     ScoringResultSerializer,
     ScoringRunCreateSerializer,
     ScoringRunSerializer,
@@ -97,7 +98,9 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     def _results(self, request, run: ScoringRun):
-        results = ScoringResult.objects.filter(run=run).select_related("site").order_by("capacity_mw", "rank", "id")
+        results = (
+            ScoringResult.objects.filter(run=run).select_related("site", "run").order_by("capacity_mw", "rank", "id")
+        )
         return ScoringResultFilter(request.query_params, queryset=results, request=request)
 
     @extend_schema(
@@ -133,6 +136,14 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         response = StreamingHttpResponse(stream(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="scoring-run-{run.pk}.csv"'
         return response
+
+    @extend_schema(responses={200: ScoringResultDetailSerializer, **READ_ERRORS}, summary="One result in full")
+    @action(detail=True, methods=["get"], url_path=r"results/(?P<result_id>\d+)")
+    def result(self, request, pk=None, result_id=None):
+        result = get_object_or_404(
+            ScoringResult.objects.select_related("site", "run"), run=self.get_object(), pk=result_id
+        )
+        return Response(ScoringResultDetailSerializer(result).data)
 
     @extend_schema(
         request=CellPromoteSerializer,

@@ -56,6 +56,9 @@ class ScoringRun(models.Model):
     eligible_count = models.PositiveIntegerField(default=0)
     layer_versions = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    ranking = models.BinaryField(
+        null=True, blank=True, help_text="Per-criterion points of every result, by capacity (.npz)."
+    )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,7 +97,9 @@ class ScoringChunk(models.Model):
     cell_start = models.BigIntegerField(null=True, blank=True)
     cell_stop = models.BigIntegerField(null=True, blank=True)
     done = models.BooleanField(default=False)
-    payload = models.BinaryField(null=True, blank=True, help_text="Raw numbers (.npz) until the run is ranked.")
+    payload = models.BinaryField(
+        null=True, blank=True, help_text="Measures and economics of the chunk's points, column by column (.npz)."
+    )
     attempts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True, blank=True)
 
@@ -107,7 +112,12 @@ class ScoringChunk(models.Model):
 
 
 class ScoringResult(models.Model):
-    """The score of one site (or grid cell) at one capacity, with everything needed to explain it."""
+    """The score of one site (or grid cell) at one capacity, with everything needed to explain it.
+
+    The row holds what lists filter and sort on (score, rank, key economics). The full measures and
+    economics live, column by column, in the chunk that computed them (`chunk_index`, `chunk_row`),
+    which keeps a 200,000-row run cheap to write; `measures` and `economics` read them back.
+    """
 
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="scores")
@@ -117,16 +127,19 @@ class ScoringResult(models.Model):
     state = models.CharField(max_length=2, blank=True)
     county_fips = models.CharField(max_length=5, blank=True)
     capacity_mw = models.FloatField()
-    measures = models.JSONField(help_text="Raw criteria values (NaN stored as null).")
-    economics = models.JSONField(help_text="Capex breakdown and key economics for this capacity.")
-    capex_per_mw_usd = models.FloatField(null=True)
-    time_to_power_p50_months = models.FloatField(null=True)
-    gpus = models.FloatField(null=True)
-    eligible = models.BooleanField(null=True, help_text="Null until the run is ranked.")
-    binding_constraint = models.CharField(max_length=200, blank=True)
+    eligible = models.BooleanField()
+    binding_constraint = models.CharField(max_length=200, blank=True, help_text="The screen that excluded it.")
     score = models.FloatField(null=True)
     rank = models.PositiveIntegerField(null=True)
-    breakdown = models.JSONField(default=dict, blank=True, help_text="Criterion -> points of the 0-100 score.")
+    capex_per_mw_usd = models.FloatField(null=True)
+    build_capex_per_mw_usd = models.FloatField(null=True, help_text="Capex per MW excluding IT equipment.")
+    gpus = models.FloatField(null=True)
+    time_to_power_p50_months = models.FloatField(null=True)
+    power_binding_constraint = models.CharField(max_length=100, blank=True, help_text="What sets time to power.")
+    grid_swing_flag = models.BooleanField(null=True)
+    chunk_index = models.PositiveIntegerField(help_text="Chunk whose archive holds the measures and economics.")
+    chunk_row = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(help_text="Row in the run's ranking archive (the breakdown).")
 
     class Meta:
         ordering = ["run", "capacity_mw", "rank"]
@@ -150,3 +163,23 @@ class ScoringResult(models.Model):
     def __str__(self) -> str:
         target = f"site {self.site_id}" if self.site_id else f"cell {self.cell_id}"
         return f"run {self.run_id} {target} @ {self.capacity_mw:g} MW"
+
+    @property
+    def breakdown(self) -> dict[str, float]:
+        """Criterion -> points of the 0-100 score (empty when the screens excluded it)."""
+        from sitesel.scoring.store import ranking_breakdown
+
+        return ranking_breakdown(self.run_id, self.capacity_mw, self.position) if self.eligible else {}
+
+    def _detail(self, kind: str) -> dict:
+        from sitesel.scoring.store import chunk_detail
+
+        return chunk_detail(self.run_id, self.chunk_index, self.chunk_row, self.capacity_mw, kind)
+
+    @property
+    def measures(self) -> dict:
+        return self._detail("criterion")
+
+    @property
+    def economics(self) -> dict:
+        return self._detail("economics")

@@ -10,11 +10,11 @@ same transaction that marks it done, with unique (run, site|cell, capacity) cons
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -27,7 +27,7 @@ from sitesel.errors import ApplicationError, Conflict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.scoring.compute import Points, compute_chunk
 from sitesel.scoring.grid import cell_points, conus_grid
-from sitesel.scoring.store import RESULT_COLUMNS, as_json, by_capacity, clean, copy_rows, pack_chunk, unpack_chunks
+from sitesel.scoring.store import by_capacity, copy_frame, pack_chunk, pack_ranking, unpack_chunks
 from sitesel.services.site_facts import sites_points
 from sitesel.spatial.snapshot import get_snapshot
 
@@ -181,41 +181,51 @@ def scoring_chunk_compute(*, run_id: int, index: int) -> int:
     return len(rows.points.ids)
 
 
-def _result_rows(run: ScoringRun, merged: dict[str, np.ndarray], spec: ScenarioSpec) -> tuple[list[tuple], int]:
-    """Score every capacity over all of the run's points: rows ready for COPY, and how many are eligible."""
+def _results_frame(
+    run: ScoringRun, merged: dict[str, np.ndarray], spec: ScenarioSpec
+) -> tuple[pd.DataFrame, int, bytes]:
+    """Score every capacity over all of the run's points: the result rows as one frame, how many are
+    eligible, and the ranking archive (every result's points per criterion)."""
     sites = run.mode == ScoringRun.Mode.SITES
     keys = merged["ids"]
-    rows: list[tuple] = []
+    frames = []
     eligible_total = 0
+    contributions: dict[float, dict[str, np.ndarray]] = {}
     for k, capacity in enumerate(merged["capacities"].tolist()):
         criteria = by_capacity(merged, k, "criterion")
         economics = by_capacity(merged, k, "economics")
         output = score_sites(criteria, keys, merged["state"], spec)
-        eligible_total += int(output.n_eligible)
-        # Sites keep every detail. Every national-screen cell keeps its score, rank and key economics;
-        # only the best SCORING_CELL_DETAIL_TOP per capacity also keep measures, economics and breakdown.
-        if sites:
-            detailed = np.ones(len(keys), dtype=bool)
-        else:
-            detailed = (output.rank > 0) & (output.rank <= settings.SCORING_CELL_DETAIL_TOP)
-        for i in range(len(keys)):
-            eligible = bool(output.eligible[i])
-            detail = bool(detailed[i])
-            breakdown = (
-                {c: round(float(p[i]), 4) for c, p in output.contributions.items()} if eligible and detail else {}
+        eligible = np.asarray(output.eligible)
+        eligible_total += int(eligible.sum())
+        contributions[capacity] = {c: np.where(eligible, output.contributions[c], 0.0) for c in spec.weights}
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run_id": run.pk,
+                    "site_id": pd.array(keys if sites else [None] * len(keys), dtype="Int64"),
+                    "cell_id": pd.array([None] * len(keys) if sites else keys, dtype="Int64"),
+                    "lon": merged["lon"],
+                    "lat": merged["lat"],
+                    "state": merged["state"],
+                    "county_fips": merged["county_fips"],
+                    "capacity_mw": capacity,
+                    "eligible": eligible,
+                    "binding_constraint": np.asarray(output.binding_constraint, dtype=object),
+                    "score": output.score,
+                    "rank": pd.array(np.where(eligible, output.rank, None), dtype="Int64"),
+                    "capex_per_mw_usd": economics["capex_per_mw_usd"],
+                    "build_capex_per_mw_usd": economics["build_capex_per_mw_usd"],
+                    "gpus": economics["gpus"],
+                    "time_to_power_p50_months": economics["time_to_power_months_p50"],
+                    "power_binding_constraint": economics["binding_constraint"],
+                    "grid_swing_flag": economics["grid_swing_flag"],
+                    "chunk_index": merged["chunk_index"],
+                    "chunk_row": merged["chunk_row"],
+                    "position": np.arange(len(keys)),
+                }
             )
-            rows.append(
-                (
-                    run.pk, int(keys[i]) if sites else None, None if sites else int(keys[i]),
-                    float(merged["lon"][i]), float(merged["lat"][i]), str(merged["state"][i]),
-                    str(merged["county_fips"][i]), capacity,
-                    as_json(criteria, i) if detail else "{}", as_json(economics, i) if detail else "{}",
-                    clean(economics["capex_per_mw_usd"][i]), clean(economics["time_to_power_months_p50"][i]),
-                    clean(economics["gpus"][i]), eligible, str(output.binding_constraint[i])[:200],
-                    clean(float(output.score[i])), int(output.rank[i]) if eligible else None, json.dumps(breakdown),
-                )
-            )  # fmt: skip
-    return rows, eligible_total
+        )
+    return pd.concat(frames, ignore_index=True), eligible_total, pack_ranking(contributions)
 
 
 def scoring_run_finalize(*, run_id: int) -> ScoringRun:
@@ -234,16 +244,21 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ScoringRun.Status.RUNNING:
             return locked
-        merged = unpack_chunks(run.chunks.order_by("index").values_list("payload", flat=True).iterator())
-        rows, eligible = _result_rows(run, merged, spec)
+        merged = unpack_chunks(
+            (index, bytes(payload)) for index, payload in run.chunks.order_by("index").values_list("index", "payload")
+        )
+        frame, eligible, ranking = _results_frame(run, merged, spec)
         ScoringResult.objects.filter(run=run).delete()
-        written = copy_rows(ScoringResult._meta.db_table, RESULT_COLUMNS, rows)
-        run.chunks.update(payload=None)  # the numbers now live in the results
+        written = copy_frame(
+            ScoringResult._meta.db_table,
+            frame,
+            text_columns=("state", "county_fips", "binding_constraint", "power_binding_constraint"),
+        )
         chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
         timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
                    "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
         ScoringRun.objects.filter(pk=run.pk).update(
-            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible,
+            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, ranking=ranking,
             results_count=written, timings=timings,
         )  # fmt: skip
     return ScoringRun.objects.get(pk=run.pk)

@@ -57,6 +57,16 @@ def _max_within(layer: PointLayer, points: np.ndarray, radius_m: float, column: 
     return out
 
 
+def _nearest_balancing_authority(snapshot: LayerSnapshot, points: np.ndarray) -> np.ndarray:
+    codes = snapshot.plants.values["balancing_authority"]
+    known = codes != ""
+    out = np.full(len(points), "", dtype=object)
+    nearest = _nearest_index(shapely.STRtree(snapshot.plants.tree.geometries[known]), points)
+    found = nearest >= 0
+    out[found] = codes[known][nearest[found]]
+    return out
+
+
 def _county_of(snapshot: LayerSnapshot, points: np.ndarray) -> np.ndarray:
     index = np.full(len(points), -1, dtype=np.int64)
     if len(snapshot.counties.tree) and len(points):
@@ -81,10 +91,7 @@ def measure_points(snapshot: LayerSnapshot, lon: np.ndarray, lat: np.ndarray, x:
     out["distance_substation_km"] = np.where(in_gridkit, _nearest_km(snapshot.substations, points), np.nan)
     out["generation_capacity_50km_mw"] = _sum_within(snapshot.plants, points, GENERATION_RADIUS_M, "capacity_mw")
     out["plant_grid_voltage_kv_max_50km"] = _max_within(snapshot.plants, points, GENERATION_RADIUS_M, "voltage_kv")
-    with_ba = snapshot.plants.values["balancing_authority"]
-    ba_tree = shapely.STRtree(snapshot.plants.tree.geometries[with_ba != ""])
-    nearest_ba = _nearest_index(ba_tree, points)
-    out["balancing_authority"] = np.where(nearest_ba >= 0, with_ba[with_ba != ""][nearest_ba], "")
+    out["balancing_authority"] = _nearest_balancing_authority(snapshot, points)
     out["distance_datacenter_km"] = _nearest_km(snapshot.datacenters, points)
     point_idx, _ = _within(snapshot.datacenters, points, DATACENTER_RADIUS_M)
     out["datacenters_within_50km"] = np.bincount(point_idx, minlength=len(points)).astype(float)

@@ -69,7 +69,14 @@ def test_a_run_scores_every_site_for_each_capacity(demo_sites, scenario, django_
         best = eligible.get(rank=1)
         assert sum(best.breakdown.values()) == pytest.approx(best.score, abs=0.01)
         assert best.economics["gpus"] == best.gpus > 0
-        assert best.economics["time_to_power_months_p10"] <= best.time_to_power_p50_months
+        economics = best.economics
+        assert economics["time_to_power_months_p50"] == pytest.approx(best.time_to_power_p50_months)
+        assert (
+            economics["time_to_power_months_p10"]
+            <= best.time_to_power_p50_months
+            <= economics["time_to_power_months_p90"]
+        )
+        assert best.economics["binding_constraint"] == best.power_binding_constraint
     at_50 = dict(ScoringResult.objects.filter(run=run, capacity_mw=50).values_list("site", "capex_per_mw_usd"))
     at_1000 = dict(ScoringResult.objects.filter(run=run, capacity_mw=1000).values_list("site", "capex_per_mw_usd"))
     assert all(at_50[site] > at_1000[site] for site in at_50), "50 MW costs more per MW than 1 GW at every site"
@@ -85,7 +92,7 @@ def test_redelivered_chunks_and_finalize_write_no_duplicates(demo_sites, scenari
     scoring_run_finalize(run_id=run.pk)
     assert ScoringResult.objects.filter(run=run).count() == 2 * demo_sites
     chunk = ScoringChunk.objects.get(run=run)
-    assert chunk.attempts == 1 and chunk.payload is None
+    assert chunk.attempts == 1 and chunk.payload is not None  # kept: it holds every result's detail
 
 
 def test_same_inputs_give_the_same_ranking(demo_sites, scenario, django_capture_on_commit_callbacks):
@@ -102,7 +109,7 @@ def test_same_inputs_give_the_same_ranking(demo_sites, scenario, django_capture_
     assert ranking(first) == ranking(second)
 
 
-@override_settings(SCORING_CELLS_PER_CHUNK=400, SCORING_CELL_DETAIL_TOP=5)
+@override_settings(SCORING_CELLS_PER_CHUNK=400)
 def test_national_screen_ranks_cells_without_site_rows_and_a_cell_can_be_promoted(
     db, scenario, django_capture_on_commit_callbacks
 ):
@@ -113,8 +120,10 @@ def test_national_screen_ranks_cells_without_site_rows_and_a_cell_can_be_promote
     assert 600 < cells.count() < 47 * 30
     assert cells.filter(site__isnull=False).count() == 0
     best = cells.get(rank=1)
-    assert best.breakdown and best.economics
-    assert cells.filter(rank=6).get().economics == {}  # detail only for the top 5
+    assert best.breakdown and best.economics["capacity_mw"] == 1000
+    last = cells.filter(eligible=True).order_by("-rank").first()
+    assert set(last.measures) >= {"distance_hv_230_km", "county_labor_force", "capex_per_mw_usd"}
+    assert last.measures["capex_per_mw_usd"] == pytest.approx(last.capex_per_mw_usd)
     site = scoring_cell_promote(result=best, name="Best cell")
     assert site.source_ref == f"cell-{run.pk}-{best.cell_id}"
     assert site.state == best.state and site.facts.distance_datacenter_km is not None
@@ -182,6 +191,11 @@ def test_post_run_is_202_with_its_url_then_results_and_csv(demo_sites, scenario,
     ranks = [r["rank"] for r in page["results"]]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert {r["capacity_mw"] for r in page["results"]} == {1000.0}
+    best = page["results"][0]
+    assert sum(best["breakdown"].values()) == pytest.approx(best["score"], abs=0.01)
+    detail = viewer.get(f"/api/v1/scoring-runs/{run_id}/results/{best['id']}/").json()
+    assert detail["economics"]["capex_per_mw_usd"] == pytest.approx(best["capex_per_mw_usd"])
+    assert detail["economics"]["land_capex_usd"] > 0 and "fema_risk_score" in detail["measures"]
     assert viewer.get(f"/api/v1/scoring-runs/{run_id}/results/", {"min_score": "lots"}).status_code == 400
 
     csv_response = viewer.get(f"/api/v1/scoring-runs/{run_id}/results/csv/", {"capacity_mw": 50})

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         )
         for result in results.order_by("rank")[:top]:
             name = result.site.name if result.site else f"cell {result.cell_id} ({result.lat:.3f}, {result.lon:.3f})"
-            binding = result.economics.get("binding_constraint") or "—"
+            binding = result.power_binding_constraint or "—"
             self.stdout.write(
                 f"{result.rank:>3}  {name[:40]:<40} {result.state:2} {result.score:5.1f}  "
                 f"{_money(result.capex_per_mw_usd):>9} {result.gpus:>9,.0f} {result.time_to_power_p50_months:>6.0f} mo"
@@ -94,21 +94,21 @@ class Command(BaseCommand):
         if len(capacities) < 2:
             return
         small, large = capacities[0], capacities[-1]
-        economics = {
-            (site, capacity): econ
-            for site, capacity, econ in ScoringResult.objects.filter(run=run).values_list(
-                "site_id", "capacity_mw", "economics"
+        per_mw = {
+            (site, capacity): (all_in, build)
+            for site, capacity, all_in, build in ScoringResult.objects.filter(run=run).values_list(
+                "site_id", "capacity_mw", "capex_per_mw_usd", "build_capex_per_mw_usd"
             )
         }
-        for label, field in (("all-in", "capex_per_mw_usd"), ("excluding IT equipment", "build_capex_per_mw_usd")):
+        for position, label in enumerate(("all-in", "excluding IT equipment")):
             ratios = [
-                econ[field] / economics[(site, large)][field]
-                for (site, capacity), econ in economics.items()
-                if capacity == small and (site, large) in economics and economics[(site, large)].get(field)
+                values[position] / per_mw[(site, large)][position]
+                for (site, capacity), values in per_mw.items()
+                if capacity == small and (site, large) in per_mw and per_mw[(site, large)][position]
             ]
             if ratios:
                 self.stdout.write(
-                    f"{'' if label != 'all-in' else chr(10)}{small:g} MW : {large:g} MW capex per MW ({label}), same "
+                    f"{'' if position else chr(10)}{small:g} MW : {large:g} MW capex per MW ({label}), same "
                     f"site: median {statistics.median(ratios):.3f}x (range {min(ratios):.3f}-{max(ratios):.3f}x, "
                     f"{len(ratios)} sites)"
                 )
