@@ -1,4 +1,21 @@
-"""/api/v1/ routes of the orchestration app (projects, blocks, suppliers, contracts, deliveries)."""
+"""/api/v1/ routes of the orchestration app (docs/orchestration.md §6)."""
+
+from rest_framework.routers import SimpleRouter
+
+from orchestration.api import views
 
 app_name = "orchestration_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("blocks", views.BlockViewSet, basename="block")
+router.register("bom-lines", views.BomLineViewSet, basename="bom-line")
+router.register("suppliers", views.SupplierViewSet, basename="supplier")
+router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("contract-lines", views.ContractLineViewSet, basename="contract-line")
+router.register("deliveries", views.DeliveryViewSet, basename="delivery")
+router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("feed-reviews", views.FeedReviewViewSet, basename="feed-review")
+router.register("supplier-checks", views.SupplierCheckRunViewSet, basename="supplier-check")
+
+urlpatterns = router.urls

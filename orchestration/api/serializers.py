@@ -1,0 +1,439 @@
+"""API serializers. Fields are always listed; states, forecasts, receipts and derived values are read-only.
+
+Serializers validate and shape data only: workflow writes go through orchestration.services.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orchestration.feeds import ShipNoticeSerializer
+from orchestration.models import (
+    Alert,
+    BlockEvent,
+    BomLine,
+    BuildProject,
+    CapacityBlock,
+    Contract,
+    ContractLine,
+    Delivery,
+    DeliveryEvent,
+    FeedReview,
+    PromiseChange,
+    State,
+    Supplier,
+    SupplierCheckRun,
+)
+from orchestration.services.contracts import contract_line_blocks_check
+from sitesel.errors import ApplicationError
+from sitesel.models import Site
+
+__all__ = ["ShipNoticeSerializer"]
+
+ALIGNMENT_STATUSES = ("installed", "received", "on_track", "late", "missing", "not_required")
+REVIEW_CLOSING_STATUSES = ("resolved", "dismissed")
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+    category = serializers.CharField(allow_null=True, required=False)
+    line_refs = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class TransitionErrorSerializer(serializers.Serializer):
+    """A refused transition: the API's error shape; `errors` lists each reason with its input and lines."""
+
+    code = serializers.CharField(help_text="transition_not_allowed | gate_not_met | concurrent_change")
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    errors = ReasonSerializer(many=True)
+
+
+# --- projects and blocks --------------------------------------------------------------------------
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    """A capacity block. `state` changes only through the transition action; facts through the facts action."""
+
+    class Meta:
+        model = CapacityBlock
+        fields = (
+            "id", "project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
+            "power_available", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
+            "forecast_days_late", "forecast_binding",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class PhaseSerializer(serializers.Serializer):
+    phase = serializers.IntegerField()
+    blocks = serializers.ListField(child=serializers.IntegerField(), help_text="Block indexes.")
+    mw = serializers.FloatField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    blocks = BlockSerializer(many=True, read_only=True)
+    phases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BuildProject
+        fields = (
+            "id", "site", "name", "target_mw", "block_mw", "blocks_per_phase", "planned_first_go_live",
+            "blocks_interval_days", "grid_power_date", "phases", "blocks", "forecast_go_live", "forecast_mw_at_risk",
+            "forecast_at", "created_at",
+        )  # fmt: skip
+        read_only_fields = (
+            "site", "target_mw", "block_mw", "blocks_per_phase", "planned_first_go_live", "blocks_interval_days",
+            "phases", "blocks", "forecast_go_live", "forecast_mw_at_risk", "forecast_at", "created_at",
+        )  # fmt: skip
+
+    @extend_schema_field(PhaseSerializer(many=True))
+    def get_phases(self, project: BuildProject) -> list[dict]:
+        phases: dict[int, dict] = {}
+        for block in project.blocks.all():  # prefetched, ordered by index
+            row = phases.setdefault(block.phase, {"phase": block.phase, "blocks": [], "mw": 0.0})
+            row["blocks"].append(block.index)
+            row["mw"] += block.mw
+        return list(phases.values())
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    """Create a project; its blocks and each block's bill of materials are proposed from the MW figures."""
+
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    name = serializers.CharField(max_length=200)
+    target_mw = serializers.FloatField(min_value=1, max_value=100_000)
+    block_mw = serializers.FloatField(min_value=1, max_value=5_000)
+    planned_first_go_live = serializers.DateField()
+    blocks_interval_days = serializers.IntegerField(min_value=0, max_value=3650, default=45)
+    blocks_per_phase = serializers.IntegerField(min_value=1, max_value=1000, default=5)
+    commissioning_days = serializers.IntegerField(min_value=0, max_value=730, default=45)
+    onsite_generation_mw_per_block = serializers.FloatField(min_value=0, max_value=5_000, default=0.0)
+    grid_power_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs["target_mw"] / attrs["block_mw"] > 500:
+            raise serializers.ValidationError({"block_mw": "At most 500 blocks per project."})
+        if BuildProject.objects.filter(name=attrs["name"]).exists():
+            raise serializers.ValidationError({"name": "A project with this name exists."})
+        return attrs
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BuildProject
+        fields = ("name", "grid_power_date")
+
+
+class BlockTransitionSerializer(serializers.Serializer):
+    to_state = serializers.ChoiceField(choices=State.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class BlockFactsSerializer(serializers.Serializer):
+    power_available = serializers.BooleanField(required=False)
+    cooling_ready = serializers.BooleanField(required=False)
+    commissioning_passed = serializers.BooleanField(required=False)
+    reason = serializers.CharField(max_length=2000)
+
+    def validate(self, attrs):
+        if len(attrs) == 1:
+            raise serializers.ValidationError("Give at least one fact to change.")
+        return attrs
+
+
+class BlockEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = BlockEvent
+        fields = ("id", "kind", "from_state", "to_state", "actor", "source", "reason", "data", "at")
+        read_only_fields = fields
+
+
+class BomLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BomLine
+        fields = ("id", "block", "category", "item", "quantity", "unit", "lead_time_days", "install_days", "basis",
+                  "source")  # fmt: skip
+        extra_kwargs = {"quantity": {"min_value": 0}}
+
+
+# --- forecast and alignment (computed, read-only) ------------------------------------------------------
+
+
+class BindingSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="line | grid_power")
+    category = serializers.CharField(allow_null=True)
+    ready_date = serializers.DateField(allow_null=True)
+    line_id = serializers.IntegerField(required=False)
+    line_ref = serializers.CharField(required=False)
+    item = serializers.CharField(required=False)
+    supplier = serializers.CharField(required=False)
+
+
+class BlockForecastSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    state = serializers.CharField()
+    mw = serializers.FloatField()
+    planned_go_live = serializers.DateField()
+    forecast_go_live = serializers.DateField(allow_null=True)
+    days_late = serializers.IntegerField(allow_null=True)
+    at_risk = serializers.BooleanField()
+    is_live = serializers.BooleanField()
+    power_available = serializers.BooleanField()
+    power_forecast = serializers.DateField(allow_null=True)
+    binding = BindingSerializer(allow_null=True)
+
+
+class QuarterSerializer(serializers.Serializer):
+    quarter = serializers.CharField()
+    quarter_end = serializers.DateField()
+    planned_mw_cumulative = serializers.FloatField()
+    forecast_mw_cumulative = serializers.FloatField()
+
+
+class StrandedSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    line_ref = serializers.CharField()
+    item = serializers.CharField()
+    supplier = serializers.CharField()
+    category = serializers.CharField()
+    block_ids = serializers.ListField(child=serializers.IntegerField())
+    quantity = serializers.FloatField()
+    received_quantity = serializers.FloatField()
+    value_usd = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    first_arrival = serializers.DateField()
+    power_forecast = serializers.DateField(allow_null=True)
+    days_stranded = serializers.IntegerField(allow_null=True)
+
+
+class ForecastSerializer(serializers.Serializer):
+    """The critical-path forecast, recomputed from the current promises (docs/orchestration.md §4)."""
+
+    as_of = serializers.DateField()
+    project_go_live = serializers.DateField(allow_null=True)
+    binding_block_id = serializers.IntegerField(allow_null=True)
+    binding = BindingSerializer(allow_null=True)
+    mw_total = serializers.FloatField()
+    mw_at_risk = serializers.FloatField()
+    blocks = BlockForecastSerializer(many=True)
+    mw_live_by_quarter = QuarterSerializer(many=True)
+    stranded = StrandedSerializer(many=True)
+    stranded_value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    derate_days_by_supplier = serializers.DictField(child=serializers.IntegerField())
+
+
+class AlignmentInputSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    status = serializers.ChoiceField(choices=ALIGNMENT_STATUSES)
+    lines = serializers.IntegerField()
+    quantity = serializers.FloatField()
+    received_quantity = serializers.FloatField()
+    required_on_site = serializers.DateField(allow_null=True)
+    forecast_arrival = serializers.DateField(allow_null=True)
+    forecast_ready = serializers.DateField(allow_null=True)
+    binding = serializers.BooleanField()
+
+
+class AlignmentSerializer(serializers.Serializer):
+    block_id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    state = serializers.CharField()
+    planned_go_live = serializers.DateField()
+    forecast_go_live = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField()
+    inputs = AlignmentInputSerializer(many=True)
+
+
+# --- suppliers, contracts, lines, deliveries -----------------------------------------------------------
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = (
+            "id", "name", "category", "contact_name", "contact_email", "contact_phone", "active", "feed_kind",
+            "feed_url", "feed_allowed_host", "feed_csv_dir", "check_interval_minutes", "reliability_deliveries",
+            "on_time_rate", "late_slip_p50_days", "derate_days", "reliability_at",
+        )  # fmt: skip
+        read_only_fields = ("reliability_deliveries", "on_time_rate", "late_slip_p50_days", "derate_days",
+                            "reliability_at")  # fmt: skip
+        extra_kwargs = {"check_interval_minutes": {"min_value": 5, "max_value": 10_080}}
+
+    def validate(self, attrs):
+        instance = Supplier(**{**(self._current() or {}), **attrs})
+        instance.clean()
+        return attrs
+
+    def _current(self) -> dict | None:
+        if self.instance is None:
+            return None
+        names = ("name", "category", "feed_kind", "feed_url", "feed_allowed_host", "feed_csv_dir")
+        return {name: getattr(self.instance, name) for name in names}
+
+
+class ContractLineSerializer(serializers.ModelSerializer):
+    """A contract line. Receipt figures are derived from its deliveries (read-only)."""
+
+    received_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, read_only=True)
+    received = serializers.SerializerMethodField()
+    installed = serializers.SerializerMethodField()
+    ref = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ContractLine
+        fields = (
+            "id", "contract", "line_no", "ref", "item", "category", "quantity", "unit", "blocks", "required_on_site",
+            "unit_value", "install_days", "received_quantity", "received", "installed",
+        )  # fmt: skip
+        extra_kwargs = {"quantity": {"min_value": 0}, "unit_value": {"min_value": 0}}
+
+    def get_received(self, line) -> bool:
+        return getattr(line, "received_quantity", 0) >= line.quantity
+
+    def get_installed(self, line) -> bool:
+        return (
+            self.get_received(line)
+            and getattr(line, "awaiting_install", 1) == 0
+            and getattr(line, "installed_deliveries", 0) > 0
+        )
+
+    def validate(self, attrs):
+        contract = attrs.get("contract") or getattr(self.instance, "contract", None)
+        blocks = attrs.get("blocks")
+        if contract is not None and blocks is not None:
+            try:
+                contract_line_blocks_check(contract=contract, blocks=blocks)
+            except ApplicationError as exc:
+                raise serializers.ValidationError({"blocks": exc.message}) from None
+        if self.instance is not None and "contract" in attrs and attrs["contract"] != self.instance.contract:
+            raise serializers.ValidationError({"contract": "A line cannot move to another contract."})
+        return attrs
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """A contract with its lines (nested, read-only here; edit them under contract-lines/)."""
+
+    lines = ContractLineSerializer(many=True, read_only=True)
+    lines_from_bom = serializers.BooleanField(
+        write_only=True, default=False, help_text="On create: one line per BOM line of the supplier's category."
+    )
+
+    class Meta:
+        model = Contract
+        fields = (
+            "id", "supplier", "project", "reference", "signed_on", "value", "currency", "terms", "penalties",
+            "late_penalty_per_day", "lines_from_bom", "lines", "created_at",
+        )  # fmt: skip
+        read_only_fields = ("created_at",)
+        extra_kwargs = {
+            "value": {"min_value": 0},
+            "late_penalty_per_day": {"min_value": 0},
+            "currency": {"min_length": 3, "max_length": 3},
+        }
+
+    def validate_currency(self, value: str) -> str:
+        if not (len(value) == 3 and value.isalpha() and value.isupper()):
+            raise serializers.ValidationError("An ISO 4217 code of three capital letters, e.g. USD.")
+        return value
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    """A shipment. Receipts and installs go through their actions; promise changes are logged as slips."""
+
+    class Meta:
+        model = Delivery
+        fields = (
+            "id", "line", "supplier", "shipment_ref", "quantity", "status", "promised_date", "confirmed_date",
+            "expected_date", "shipped_on", "actual_date", "received_quantity", "inspection", "installed",
+            "installed_on", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = (
+            "supplier", "status", "shipped_on", "actual_date", "received_quantity", "inspection", "installed",
+            "installed_on", "created_at", "updated_at",
+        )  # fmt: skip
+        extra_kwargs = {"quantity": {"min_value": 0}}
+
+
+class DeliveryUpdateSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, write_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = ("quantity", "promised_date", "confirmed_date", "expected_date", "reason")
+        extra_kwargs = {"quantity": {"min_value": 0}}
+
+
+class DeliveryReceiptSerializer(serializers.Serializer):
+    received_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
+    actual_date = serializers.DateField()
+    inspection = serializers.ChoiceField(choices=Delivery.Inspection.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DeliveryInstallSerializer(serializers.Serializer):
+    installed_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DeliveryEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DeliveryEvent
+        fields = ("id", "kind", "from_status", "to_status", "changes", "actor", "source", "run", "reason", "at")
+        read_only_fields = fields
+
+
+class PromiseChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PromiseChange
+        fields = ("id", "delivery", "field", "old_date", "new_date", "days", "source", "run", "actor", "at")
+        read_only_fields = fields
+
+
+# --- alerts, feed reviews, check runs -----------------------------------------------------------------------
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = (
+            "id", "kind", "key", "message", "project", "block", "supplier", "line", "delivery", "data", "created_at",
+            "email_sent_at", "webhook_sent_at", "sent_at", "attempts", "last_error",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class FeedReviewSerializer(serializers.ModelSerializer):
+    resolved_by = serializers.CharField(source="resolved_by.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FeedReview
+        fields = (
+            "id", "supplier", "run", "shipment_ref", "reason", "field", "value", "message", "row", "status",
+            "created_at", "resolved_by", "resolved_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class FeedReviewResolveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=REVIEW_CLOSING_STATUSES)
+
+
+class SupplierCheckRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplierCheckRun
+        fields = ("id", "supplier", "trigger", "status", "period_start", "created_at", "started_at", "finished_at",
+                  "counts", "error")  # fmt: skip
+        read_only_fields = fields

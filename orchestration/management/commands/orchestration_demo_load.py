@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Sum
+
+from orchestration.models import ContractLine, Delivery, PromiseChange
+from orchestration.services.demo import demo_program_load, demo_site_pick
+from sitesel.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo 1 GW program (20 x 50 MW blocks, nine suppliers, contracts from the BOM, deliveries with "
+        "slips) at the top-ranked site. Safe to re-run: an existing demo program is left as it is."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--site-id", type=int, help="default: best site of the latest succeeded scoring run")
+        parser.add_argument("--feed-base-url", default="http://127.0.0.1:8765", help="the stand-in feed server")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            site, why = demo_site_pick(site_id=options["site_id"])
+            project, created = demo_program_load(site=site, feed_base_url=options["feed_base_url"])
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        lines = ContractLine.objects.filter(contract__project=project)
+        value = project.contracts.aggregate(total=Sum("value"))["total"]
+        deliveries = Delivery.objects.filter(line__contract__project=project)
+        self.stdout.write(f"Site: {site} (id {site.pk}; {why})")
+        self.stdout.write(
+            f"{'Loaded' if created else 'Already loaded'}: {project} — {project.blocks.count()} blocks, "
+            f"{sum(project.blocks.values_list('gpus', flat=True)):,} GPUs, {project.contracts.count()} contracts "
+            f"(${value:,.0f}), {lines.count()} lines, {deliveries.count()} deliveries, "
+            f"{PromiseChange.objects.filter(delivery__in=deliveries, days__gt=0).count()} recorded slips"
+        )

@@ -1,0 +1,65 @@
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+
+from orchestration.models import Alert, BuildProject, FeedReview, Supplier, SupplierCheckRun
+from orchestration.services.demo import PROJECT_NAME
+from orchestration.services.forecast import project_forecast
+
+
+def _binding(binding: dict | None) -> str:
+    if not binding:
+        return "—"
+    if binding["kind"] == "grid_power":
+        return f"grid power ({binding['ready_date']})"
+    return f"{binding['category']}: {binding['item']} [{binding['line_ref']}, {binding['supplier']}]"
+
+
+class Command(BaseCommand):
+    help = "Print the demo program's forecast: go-live per block, binding constraints, MW live by quarter, checks."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--project", default=PROJECT_NAME)
+
+    def handle(self, *args, **options) -> None:
+        project = BuildProject.objects.filter(name=options["project"]).select_related("site").first()
+        if project is None:
+            raise CommandError(f"no project {options['project']!r}: run orchestration_demo_load first")
+        data = project_forecast(project=project)
+        w = self.stdout.write
+        w(f"\n{project} at {project.site} — forecast as of {data['as_of']}")
+        phases = dict(project.blocks.values_list("pk", "phase"))
+        w(f"{'Blk':>3} {'Ph':>2}  {'State':<18} {'Planned':<10}  {'Forecast':<10}  {'Late d':>6}  Binding constraint")
+        for row in data["blocks"]:
+            late = "—" if row["days_late"] is None else f"{row['days_late']:+d}"
+            w(
+                f"{row['index']:>3} {phases[row['id']]:>2}  {row['state']:<18} {row['planned_go_live']!s:<10}  "
+                f"{row['forecast_go_live']!s:<10}  {late:>6}  {_binding(row['binding'])}"
+            )
+        w(
+            f"\nProject go-live {data['project_go_live']} (block {self._index(data)}); "
+            f"MW at risk {data['mw_at_risk']:.0f} of {data['mw_total']:.0f}; "
+            f"stranded equipment ${data['stranded_value_usd']:,.0f}"
+        )
+        w("\nMW live by quarter (cumulative):")
+        w(f"  {'Quarter':<8} {'Planned':>8} {'Forecast':>9}")
+        for q in data["mw_live_by_quarter"]:
+            w(f"  {q['quarter']:<8} {q['planned_mw_cumulative']:>8.0f} {q['forecast_mw_cumulative']:>9.0f}")
+        w("\nSupplier checks (latest run each):")
+        for supplier in Supplier.objects.filter(contracts__project=project).order_by("name"):
+            run = SupplierCheckRun.objects.filter(supplier=supplier).order_by("-created_at").first()
+            summary = (
+                "never run"
+                if run is None
+                else (f"{run.status} ({run.trigger}); " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())))
+            )
+            w(f"  {supplier.name:<26} de-rate {supplier.derate_days:>2} d  {summary}")
+        alerts = Counter(Alert.objects.filter(project=project).values_list("kind", flat=True))
+        reviews = FeedReview.objects.filter(supplier__contracts__project=project, status="open").distinct()
+        w(f"\nAlerts: {dict(alerts) or 'none'}; feed rows held for review: {reviews.count()}")
+        for review in reviews[:5]:
+            w(f"  {review.supplier}: {review.get_reason_display()} — {review.message}")
+
+    @staticmethod
+    def _index(data) -> str:
+        return next((str(b["index"]) for b in data["blocks"] if b["id"] == data["binding_block_id"]), "—")

@@ -1,0 +1,25 @@
+from orchestration.models.alerts import Alert
+from orchestration.models.choices import Category, Source, State
+from orchestration.models.contracts import Contract, ContractLine, Delivery, DeliveryEvent, PromiseChange
+from orchestration.models.projects import BlockEvent, BomLine, BuildProject, CapacityBlock
+from orchestration.models.suppliers import FeedReview, Supplier, SupplierCheckRun, SupplierMembership
+
+__all__ = [
+    "Alert",
+    "BlockEvent",
+    "BomLine",
+    "BuildProject",
+    "CapacityBlock",
+    "Category",
+    "Contract",
+    "ContractLine",
+    "Delivery",
+    "DeliveryEvent",
+    "FeedReview",
+    "PromiseChange",
+    "Source",
+    "State",
+    "Supplier",
+    "SupplierCheckRun",
+    "SupplierMembership",
+]

@@ -1,0 +1,156 @@
+"""Reads for the API and the admin: querysets scoped to the user, with their joins already applied.
+
+Isolation is enforced here, in every queryset, not in detail views only: a user who acts for a
+supplier (a `SupplierMembership`, or membership of the "supplier" group) sees only that supplier's
+own supplier row, contracts, lines, deliveries, check runs and feed reviews, and none of the internal
+planning data (projects, blocks, BOM, alerts). A "supplier" group member with no membership sees nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from orchestration.models import (
+    Alert,
+    BlockEvent,
+    BomLine,
+    BuildProject,
+    CapacityBlock,
+    Contract,
+    ContractLine,
+    Delivery,
+    DeliveryEvent,
+    FeedReview,
+    PromiseChange,
+    Supplier,
+    SupplierCheckRun,
+    SupplierMembership,
+)
+
+SUPPLIER_GROUP = "supplier"
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=3))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything (internal users), or one supplier's rows (possibly none)."""
+
+    restricted: bool
+    supplier_id: int | None = None  # restricted and None: sees nothing
+
+
+INTERNAL = Scope(restricted=False)
+
+
+def user_scope(user) -> Scope:
+    """The user's scope (memoised on the user object for the request)."""
+    cached = getattr(user, "_orchestration_scope", None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated:
+        scope = Scope(restricted=True)
+    else:
+        membership = SupplierMembership.objects.filter(user=user).values_list("supplier_id", flat=True).first()
+        if membership is not None:
+            scope = Scope(restricted=True, supplier_id=membership)
+        elif not user.is_superuser and user.groups.filter(name=SUPPLIER_GROUP).exists():
+            scope = Scope(restricted=True)
+        else:
+            scope = INTERNAL
+    if user is not None:
+        user._orchestration_scope = scope
+    return scope
+
+
+def _own(queryset: QuerySet, scope: Scope, supplier_field: str) -> QuerySet:
+    if not scope.restricted:
+        return queryset
+    if scope.supplier_id is None:
+        return queryset.none()
+    return queryset.filter(**{supplier_field: scope.supplier_id})
+
+
+def _internal_only(queryset: QuerySet, scope: Scope) -> QuerySet:
+    return queryset.none() if scope.restricted else queryset
+
+
+# --- internal planning data ------------------------------------------------------------------------
+
+
+def project_list(*, scope: Scope) -> QuerySet[BuildProject]:
+    blocks = CapacityBlock.objects.order_by("index")
+    projects = BuildProject.objects.select_related("site").prefetch_related(Prefetch("blocks", queryset=blocks))
+    return _internal_only(projects.order_by("name", "pk"), scope)
+
+
+def block_list(*, scope: Scope) -> QuerySet[CapacityBlock]:
+    return _internal_only(CapacityBlock.objects.select_related("project").order_by("project_id", "index"), scope)
+
+
+def block_event_list(*, block: CapacityBlock) -> QuerySet[BlockEvent]:
+    return BlockEvent.objects.filter(block=block).select_related("actor")
+
+
+def bom_line_list(*, scope: Scope) -> QuerySet[BomLine]:
+    return _internal_only(
+        BomLine.objects.select_related("block__project").order_by("block_id", "category", "item"), scope
+    )
+
+
+def alert_list(*, scope: Scope) -> QuerySet[Alert]:
+    return _internal_only(Alert.objects.all(), scope)
+
+
+# --- supplier-owned data ---------------------------------------------------------------------------
+
+
+def supplier_list(*, scope: Scope) -> QuerySet[Supplier]:
+    return _own(Supplier.objects.order_by("name"), scope, "pk")
+
+
+def _lines_with_receipts(queryset: QuerySet[ContractLine]) -> QuerySet[ContractLine]:
+    return queryset.annotate(
+        received_quantity=Coalesce(Sum("deliveries__received_quantity"), ZERO),
+        awaiting_install=Count(
+            "deliveries", filter=Q(deliveries__received_quantity__gt=0, deliveries__installed=False)
+        ),
+        installed_deliveries=Count("deliveries", filter=Q(deliveries__installed=True)),
+    ).prefetch_related(Prefetch("blocks", queryset=CapacityBlock.objects.only("pk")))
+
+
+def contract_list(*, scope: Scope) -> QuerySet[Contract]:
+    lines = _lines_with_receipts(ContractLine.objects.order_by("line_no"))
+    contracts = Contract.objects.select_related("supplier", "project").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
+    return _own(contracts.order_by("project_id", "reference", "pk"), scope, "supplier_id")
+
+
+def contract_line_list(*, scope: Scope) -> QuerySet[ContractLine]:
+    lines = _lines_with_receipts(ContractLine.objects.select_related("contract__supplier"))
+    return _own(lines.order_by("contract_id", "line_no"), scope, "contract__supplier_id")
+
+
+def delivery_list(*, scope: Scope) -> QuerySet[Delivery]:
+    deliveries = Delivery.objects.select_related("line__contract", "supplier")
+    return _own(deliveries.order_by("line_id", "promised_date", "pk"), scope, "supplier_id")
+
+
+def delivery_event_list(*, delivery: Delivery) -> QuerySet[DeliveryEvent]:
+    return DeliveryEvent.objects.filter(delivery=delivery).select_related("actor")
+
+
+def promise_change_list(*, delivery: Delivery) -> QuerySet[PromiseChange]:
+    return PromiseChange.objects.filter(delivery=delivery).select_related("actor")
+
+
+def feed_review_list(*, scope: Scope) -> QuerySet[FeedReview]:
+    return _own(FeedReview.objects.select_related("supplier", "resolved_by"), scope, "supplier_id")
+
+
+def check_run_list(*, scope: Scope) -> QuerySet[SupplierCheckRun]:
+    return _own(SupplierCheckRun.objects.select_related("supplier"), scope, "supplier_id")

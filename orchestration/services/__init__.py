@@ -1,0 +1,1 @@
+"""Services: every write of the orchestration app (`<entity>_<verb>(*, ...)`, transactions inside)."""

@@ -1,0 +1,142 @@
+"""Block workflow: gather the facts from the database, let the domain decide, move the state safely."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from orchestration.domain.categories import Category
+from orchestration.domain.errors import TransitionNotAllowed, UnknownState
+from orchestration.domain.gates import BlockFacts, LineStatus
+from orchestration.domain.workflow import check_transition, parse_state
+from orchestration.models import BlockEvent, CapacityBlock, ContractLine, Source, State
+from sitesel.errors import ApplicationError, Conflict
+
+FACT_FIELDS = ("power_available", "cooling_ready", "commissioning_passed")
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=3))
+
+
+class TransitionRefused(Conflict):
+    """A 409 that carries the domain's reasons (the API returns them in `errors`)."""
+
+    def __init__(self, exc: TransitionNotAllowed) -> None:
+        super().__init__(exc.message, field="to_state", code=exc.code)
+        self.domain_error = exc
+
+
+def gating_lines_status(*, block_id: int):
+    """Lines gating the block with received and installed flags, in one query.
+
+    A line is received when its deliveries' received quantities add up to its quantity, and installed
+    when it is received, at least one delivery is installed and no received delivery awaits installing.
+    """
+    return (
+        ContractLine.objects.filter(blocks=block_id)
+        .annotate(
+            received_qty=Coalesce(Sum("deliveries__received_quantity"), ZERO),
+            awaiting_install=Count(
+                "deliveries", filter=Q(deliveries__received_quantity__gt=0, deliveries__installed=False)
+            ),
+            last_installed=Max("deliveries__installed_on"),
+        )
+        .values_list(
+            "id",
+            "contract__reference",
+            "line_no",
+            "category",
+            "quantity",
+            "received_qty",
+            "awaiting_install",
+            "last_installed",
+        )
+        .order_by("id")
+    )
+
+
+def block_facts(*, block: CapacityBlock) -> BlockFacts:
+    """The facts the gates look at, read from the database now."""
+    lines = []
+    for _, reference, line_no, category, quantity, received_qty, awaiting, last_installed in gating_lines_status(
+        block_id=block.pk
+    ):
+        received = received_qty >= quantity
+        installed = received and awaiting == 0 and last_installed is not None
+        lines.append(LineStatus(f"{reference}/{line_no}", Category(category), received, installed))
+    return BlockFacts(tuple(lines), block.power_available, block.cooling_ready, block.commissioning_passed)
+
+
+def block_transition(
+    *, block: CapacityBlock, to_state: str, actor, reason: str, source: str = Source.API
+) -> CapacityBlock:
+    """Move a block to `to_state` if the transition table and the gates allow it; record who, when and why.
+
+    Refusals raise `TransitionRefused` (409) with the domain's reasons. Two callers racing on the same
+    block: the state moves with `UPDATE ... WHERE state = <old>`, so exactly one wins and the other gets
+    a 409 `concurrent_change`.
+    """
+    if not reason or not reason.strip():
+        raise ApplicationError("a reason is required", field="reason", code="reason_required")
+    try:
+        target = parse_state(to_state)
+    except UnknownState as exc:
+        raise ApplicationError(exc.message, field="to_state", code="unknown_state") from None
+    with transaction.atomic():
+        current = CapacityBlock.objects.get(pk=block.pk)
+        old = current.state
+        try:
+            check_transition(old, target, block_facts(block=current))
+        except TransitionNotAllowed as exc:
+            raise TransitionRefused(exc) from None
+        live_on = timezone.localdate() if target == State.LIVE else None
+        moved = CapacityBlock.objects.filter(pk=current.pk, state=old).update(state=target.value, live_on=live_on)
+        if moved != 1:
+            raise Conflict(
+                f"block {current.index} changed state while this transition was checked; reload and retry",
+                field="to_state",
+                code="concurrent_change",
+            )
+        BlockEvent.objects.create(
+            block=current,
+            kind=BlockEvent.Kind.TRANSITION,
+            from_state=old,
+            to_state=target.value,
+            actor=actor,
+            source=source,
+            reason=reason.strip(),
+        )
+    current.state, current.live_on = target.value, live_on
+    return current
+
+
+def block_facts_update(*, block: CapacityBlock, actor, reason: str, source: str = Source.API, **facts) -> CapacityBlock:
+    """Record site facts (power available, cooling ready, commissioning passed) with an event row."""
+    unknown = set(facts) - set(FACT_FIELDS)
+    if unknown:
+        raise ApplicationError(f"not a block fact: {', '.join(sorted(unknown))}", code="invalid")
+    if not reason or not reason.strip():
+        raise ApplicationError("a reason is required", field="reason", code="reason_required")
+    with transaction.atomic():
+        locked = CapacityBlock.objects.select_for_update().get(pk=block.pk)
+        changes = {
+            name: [getattr(locked, name), value] for name, value in facts.items() if getattr(locked, name) != value
+        }
+        if not changes:
+            return locked
+        for name, (_, value) in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changes))
+        BlockEvent.objects.create(
+            block=locked,
+            kind=BlockEvent.Kind.FACTS,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=actor,
+            source=source,
+            reason=reason.strip(),
+            data=changes,
+        )
+    return locked

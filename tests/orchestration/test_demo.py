@@ -1,0 +1,60 @@
+"""The demo program and its stand-in feeds: loaded once, checked through the real services, idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
+from orchestration.services.checks import supplier_check_request, supplier_check_run
+from orchestration.services.demo import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server, settings, tmp_path):
+    settings.SUPPLIER_CSV_DROP_ROOT = tmp_path
+    picked, why = demo_site_pick()
+    assert picked == site and "generation capacity" in why
+    project, created = demo_program_load(site=site, feed_base_url=local_server.url(""))
+    again, created_again = demo_program_load(site=site, feed_base_url=local_server.url(""))
+    assert (created, created_again, again) == (True, False, project)
+    assert project.blocks.count() == 20 and sum(project.blocks.values_list("gpus", flat=True)) == 453_600
+    assert sorted(Supplier.objects.values_list("category", flat=True)) == sorted(
+        ["chips", "memory", "networking", "power_equipment", "cooling", "buildings", "onsite_generation",
+         "power_distribution", "land"]
+    )  # fmt: skip
+    assert ContractLine.objects.filter(contract__project=project, blocks__isnull=False).count() == 20 * 17
+    assert PromiseChange.objects.filter(days__gt=0).exists()
+    assert (tmp_path / "steelframe" / "ship-notices.csv").exists()
+
+    for path, body in demo_feeds_build(project=project).items():
+        local_server.route(path, body)
+    for supplier in Supplier.objects.order_by("name"):
+        assert supplier_check_run(supplier_id=supplier.pk)["status"] == "succeeded", supplier
+    reviews = set(FeedReview.objects.values_list("supplier__name", "reason"))
+    assert reviews == {("Helios Accelerators", "unknown_value"), ("Lumen Optics & Switching", "unknown_reference")}
+    gridline_slip = Alert.objects.filter(
+        kind="new_slip", supplier__name="Gridline Transformers", message__contains="B03"
+    )
+    assert gridline_slip.count() == 2
+    assert Alert.objects.filter(kind="forecast_past_plan", block__index=3).exists()
+    assert Delivery.objects.filter(supplier__name="Steelframe Builders", status="shipped").count() == 2
+
+    counts = (
+        Delivery.objects.count(),
+        PromiseChange.objects.count(),
+        Alert.objects.count(),
+        FeedReview.objects.count(),
+    )
+    for supplier in Supplier.objects.all():
+        run = supplier_check_request(supplier=supplier, enqueue=False)
+        supplier_check_run(supplier_id=supplier.pk, run_id=run.pk)
+    assert counts == (Delivery.objects.count(), PromiseChange.objects.count(), Alert.objects.count(),
+                      FeedReview.objects.count())  # fmt: skip
+
+    out = StringIO()
+    call_command("orchestration_demo_report", stdout=out)
+    report = out.getvalue()
+    assert PROJECT_NAME in report and "MW live by quarter" in report and "2 " in report
+    assert report.count("power_equipment") >= 1 and BuildProject.objects.count() == 1
