@@ -22,8 +22,6 @@ $PY manage.py demo_setup
 
 cleanup  # a re-run replaces the worker and beat of an earlier run
 trap cleanup EXIT
-$PY manage.py orchestration_feed_server --port 8765 > .run/feeds.log 2>&1 &
-echo $! > .run/feeds.pid
 $CELERY -A config worker -l info --concurrency 2 --pidfile .run/worker.pid --logfile .run/worker.log --detach
 $CELERY -A config beat -l info --pidfile .run/beat.pid --logfile .run/beat.log --detach \
   --scheduler django_celery_beat.schedulers:DatabaseScheduler
@@ -37,6 +35,10 @@ $PY manage.py score_sites --top 10
 echo
 echo "A 1 GW program (20 x 50 MW blocks) at the top-ranked site, one scheduled supplier check through beat:"
 $PY manage.py orchestration_demo_load
+# The stand-in supplier feed server serves feeds for the program just loaded.
+$PY manage.py orchestration_feed_server --port 8765 > .run/feeds.log 2>&1 &
+echo $! > .run/feeds.pid
+for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:8765/ && break; sleep 0.2; done
 $PY manage.py orchestration_check_via_beat --timeout 180
 $PY manage.py orchestration_demo_report
 
