@@ -13,7 +13,7 @@ CELERY=.venv/bin/celery
 HOST=${DEMO_HOST:-127.0.0.1}
 PORT=${DEMO_PORT:-8000}
 
-stop_pid() { [ -f "$1" ] && kill "$(cat "$1")" 2>/dev/null; rm -f "$1"; return 0; }
+stop_pid() { if [ -f "$1" ]; then kill "$(cat "$1")" 2>/dev/null || true; rm -f "$1"; fi; }
 cleanup() { stop_pid .run/worker.pid; stop_pid .run/beat.pid; stop_pid .run/feeds.pid; }
 
 $PY manage.py migrate --noinput -v0
