@@ -27,12 +27,28 @@ def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
 @shared_task(name="sitesel.scoring_run_execute", **RETRY)
 def scoring_run_execute_task(run_id: int) -> int:
     """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
-    from sitesel.services.scoring import scoring_run_execute
+    from sitesel.services.scoring import (
+        scoring_chunk_compute,
+        scoring_run_execute,
+        scoring_run_fail,
+        scoring_run_finalize,
+    )
 
     indexes = scoring_run_execute(run_id=run_id)
     if not indexes:
         scoring_run_finalize_task.delay(run_id)  # nothing left to compute (e.g. a re-delivered start)
         return 0
+    if len(indexes) == 1:
+        # A one-chunk run gains nothing from fanning out; doing it here saves two queue round trips.
+        try:
+            scoring_chunk_compute(run_id=run_id, index=indexes[0])
+            scoring_run_finalize(run_id=run_id)
+        except TRANSIENT:
+            raise  # retried with backoff; both steps are idempotent
+        except Exception as exc:
+            scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        return 1
     header = [scoring_chunk_task.s(run_id, index) for index in indexes]
     chord(header)(scoring_run_finalize_task.si(run_id).on_error(scoring_run_failed_task.s(run_id)))
     return len(indexes)
