@@ -131,6 +131,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Password guessing on the token endpoint is slowed per client address (429 with Retry-After).
+    # DRF throttles are not a security boundary on their own; an edge limit belongs in front too.
+    "DEFAULT_THROTTLE_RATES": {"login": env.str("API_LOGIN_RATE", default="10/minute")},
 }
 # knox stores only a hash of each token and expires it (docs/decisions.md).
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)), "AUTO_REFRESH": False}

@@ -9,6 +9,8 @@ REDIS_URL = env.str("TEST_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+# The throttle cache is shared by every test in a run; tests of the limit itself lower it.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "10000/minute"}}  # noqa: F405
 
 # --- orchestration (test-only) ---------------------------------------------------------------------
 # Loopback is allowed so tests can run a real HTTP server on 127.0.0.1; fast retries and timeouts.

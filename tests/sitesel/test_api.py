@@ -512,3 +512,19 @@ def test_offline_redoc_template_has_no_external_assets():
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in html
     assert not EXTERNAL_ASSET.search(html)
+
+
+def test_login_is_throttled_per_client_with_429_and_retry_after(anonymous, alice, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/minute"})
+    codes = [
+        anonymous.post("/api/v1/auth/login/", {"username": "alice", "password": "wrong"}, format="json").status_code
+        for _ in range(4)
+    ]
+    assert codes == [400, 400, 400, 429]
+    refused = anonymous.post("/api/v1/auth/login/", {"username": "alice", "password": PASSWORD}, format="json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
