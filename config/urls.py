@@ -13,4 +13,5 @@ urlpatterns = [
         "api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="sitesel/redoc.html"), name="redoc"
     ),
     path("", include("sitesel.web.urls")),
+    path("", include("orchestration.web.urls")),
 ]

@@ -45,8 +45,9 @@ $PY manage.py orchestration_demo_report
 cat <<TXT
 
 sitesel is serving on http://$HOST:$PORT/
-  Log in:   http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password)
-            (planner account: user planner, password $(cat .run/planner-password))
+  Log in:   http://$HOST:$PORT/login/   user planner   password $(cat .run/planner-password)
+            (admin: http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password))
+  Pages:    http://$HOST:$PORT/map/   http://$HOST:$PORT/runs/   http://$HOST:$PORT/programs/
   API:      http://$HOST:$PORT/api/v1/sites/   docs: http://$HOST:$PORT/api/docs/
   Token:    curl -s -X POST http://$HOST:$PORT/api/v1/auth/login/ -H 'Content-Type: application/json' \\
               -d '{"username": "planner", "password": "$(cat .run/planner-password)"}'

@@ -15,6 +15,7 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v psql >/dev/null || need_apt+=(postgresql-client)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v make >/dev/null || need_apt+=(make)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the browser tests (tests/web) drive Debian's Chromium
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -67,6 +67,14 @@ def _nearest_balancing_authority(snapshot: LayerSnapshot, points: np.ndarray) ->
     return out
 
 
+def _county_attribute(snapshot: LayerSnapshot, county: np.ndarray, name: str) -> np.ndarray:
+    """The county's `name` attribute per point, "" where the point is in no county (or there are none)."""
+    out = np.full(len(county), "", dtype=object)
+    found = county >= 0
+    out[found] = snapshot.counties.values[name][county[found]]
+    return out
+
+
 def _county_of(snapshot: LayerSnapshot, points: np.ndarray) -> np.ndarray:
     index = np.full(len(points), -1, dtype=np.int64)
     if len(snapshot.counties.tree) and len(points):
@@ -98,11 +106,9 @@ def measure_points(snapshot: LayerSnapshot, lon: np.ndarray, lat: np.ndarray, x:
     out["distance_network_pop_km"] = _nearest_km(snapshot.network_pops, points)
 
     county = _county_of(snapshot, points)
-    found = county >= 0
-    fips = np.where(found, snapshot.counties.values["fips"][np.maximum(county, 0)], "")
-    out["county_fips"] = fips.astype(object)
-    out["state"] = np.where(found, snapshot.counties.values["state"][np.maximum(county, 0)], "").astype(object)
-    out["county_name"] = np.where(found, snapshot.counties.values["name"][np.maximum(county, 0)], "").astype(object)
+    for field, name in (("county_fips", "fips"), ("state", "state"), ("county_name", "name")):
+        out[field] = _county_attribute(snapshot, county, name)
+    fips = out["county_fips"]
     for measure, table in snapshot.county_values.items():
         out[measure] = np.array([table.get(f, np.nan) for f in fips], dtype=float)
     prices = [snapshot.state_prices.get(s) for s in out["state"]]

@@ -1,7 +1,40 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Server-rendered planner pages (docs/web-ui.md): home, sites map, site page, scoring runs.
 
+Every page is behind login and reads through selectors with a constant number of queries; the map's
+JSON endpoints serve our own layers (no tile server, no external URL).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config.api.permissions import user_is_planner
 from sitesel import selectors
+from sitesel.domain.errors import InvalidScenario
+from sitesel.errors import ApplicationError
+from sitesel.models import Scenario, ScoringRun
+from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.web import selectors as web_selectors
+from sitesel.web.forms import ScoringRunForm
+
+CAPACITIES = (50.0, 1000.0)
+# Pages sign in at settings.LOGIN_URL (/login/), open to any active user: /admin/login/ admits staff only,
+# and planners are not staff.
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "sitesel/web/login.html"
+    next_page = "/"
+    redirect_authenticated_user = True
 
 
 @login_required
@@ -10,3 +43,188 @@ def home(request):
     layers = selectors.layer_list()
     sites = selectors.site_list().order_by("state", "name")
     return render(request, "sitesel/home.html", {"layers": layers, "sites": sites})
+
+
+def _capacity(request) -> float:
+    try:
+        capacity = float(request.GET.get("capacity", 1000))
+    except ValueError:
+        capacity = 1000.0
+    return capacity if capacity in CAPACITIES else 1000.0
+
+
+@login_required
+@require_GET
+def site_map(request):
+    """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
+    capacity = _capacity(request)
+    run = web_selectors.latest_sites_run()
+    sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
+    overlays = [{"kind": kind, "label": label} for kind, (_, label) in web_selectors.OVERLAYS.items()]
+    context = {
+        "run": run,
+        "capacity": capacity,
+        "capacities": CAPACITIES,
+        "sites": sites,
+        "scored": sum(1 for s in sites if s["score"] is not None),
+        "overlays": overlays,
+    }
+    return render(request, "sitesel/web/map.html", context)
+
+
+def _feature_collection(features: list[dict]) -> HttpResponse:
+    # Geometries arrive as GeoJSON text from PostGIS: splice them in rather than parse and re-dump them.
+    parts = [
+        '{"type":"Feature","geometry":' + f["geometry"] + ',"properties":' + json.dumps(f["properties"]) + "}"
+        for f in features
+        if f["geometry"]
+    ]
+    body = '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_GET
+def map_boundaries(request):
+    """Our state boundaries (the map's base layer), simplified in PostGIS."""
+    rows = web_selectors.boundaries_geojson(kind="states")
+    return _feature_collection([{"geometry": g, "properties": {"name": n, "state": s}} for n, s, g in rows])
+
+
+def _bbox(raw: str | None) -> Polygon | None:
+    if not raw:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in raw.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        return None
+    return Polygon.from_bbox((west, south, east, north))
+
+
+@login_required
+@require_GET
+def map_overlay(request, kind: str):
+    """One overlay's features inside `?bbox=west,south,east,north` (lon/lat), simplified, at most 5,000."""
+    if kind not in web_selectors.OVERLAYS:
+        raise Http404("no such overlay")
+    raw = request.GET.get("bbox")
+    bbox = _bbox(raw)
+    if raw and bbox is None:
+        return JsonResponse({"bbox": ["Use west,south,east,north in degrees."]}, status=400)
+    rows = web_selectors.overlay_geojson(kind=kind, bbox=bbox)
+    return _feature_collection(
+        [{"geometry": g, "properties": {"name": n, "voltage_kv": v, "capacity_mw": c}} for n, v, c, g in rows]
+    )
+
+
+FACT_ROWS = (
+    ("Nearest line ≥230 kV", "distance_hv_230_km", "km", 1),
+    ("Nearest line ≥345 kV", "distance_hv_345_km", "km", 1),
+    ("Nearest line ≥500 kV", "distance_hv_500_km", "km", 1),
+    ("Nearest substation", "distance_substation_km", "km", 1),
+    ("Generation within 50 km", "generation_capacity_50km_mw", "MW", 0),
+    ("Highest plant grid voltage within 50 km", "plant_grid_voltage_kv_max_50km", "kV", 0),
+    ("Balancing authority", "balancing_authority", "", None),
+    ("Nearest datacenter", "distance_datacenter_km", "km", 1),
+    ("Datacenters within 50 km", "datacenters_within_50km", "", 0),
+    ("Nearest network point of presence", "distance_network_pop_km", "km", 1),
+    ("County labor force", "county_labor_force", "", 0),
+    ("County unemployment", "county_unemployment_rate_pct", "%", 1),
+    ("County population", "county_population", "", 0),
+    ("County median household income", "county_median_household_income_usd", "$", 0),
+    ("State industrial electricity price", "state_industrial_price_cents_kwh", "¢/kWh", 2),
+    ("FEMA risk score", "fema_risk_score", "", 1),
+    ("County water use", "water_use_mgal_d", "Mgal/d", 1),
+    ("County transfer capacity", "county_transfer_capacity_mw", "MW", 0),
+)
+
+
+def _fmt(value, digits):
+    if value is None or value == "":
+        return "—"
+    if digits is None or isinstance(value, str):
+        return str(value)
+    return f"{value:,.{digits}f}"
+
+
+def _capacity_column(result) -> dict:
+    economics = result.economics
+    breakdown = sorted(result.breakdown.items(), key=lambda kv: -kv[1])
+    return {
+        "result": result,
+        "label": "1 GW" if result.capacity_mw == 1000 else f"{result.capacity_mw:g} MW",
+        "economics": economics,
+        "breakdown": breakdown,
+        "ttp": [economics.get(f"time_to_power_months_{p}") for p in ("p10", "p50", "p90")],
+    }
+
+
+@login_required
+@require_GET
+def site_detail(request, pk: int):
+    """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
+    site = get_object_or_404(selectors.site_list(), pk=pk)
+    facts = getattr(site, "facts", None)
+    fact_rows = [(label, _fmt(getattr(facts, field, None), digits), unit) for label, field, unit, digits in FACT_ROWS]
+    run = web_selectors.latest_sites_run()
+    columns = [_capacity_column(r) for r in web_selectors.site_results(run=run, site=site)]
+    top = max((p for c in columns for _, p in c["breakdown"]), default=0) or 1
+    for column in columns:
+        column["bars"] = [(name, points, round(100 * points / top, 1)) for name, points in column["breakdown"]]
+    context = {"site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns}
+    return render(request, "sitesel/web/site.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_list(request):
+    """Recent scoring runs and the form that starts one (planners)."""
+    can_start = user_is_planner(request.user)
+    if not Scenario.objects.exists():
+        scenario_default()
+    if request.method == "POST":
+        if not can_start:
+            raise PermissionDenied("Starting a run needs the planner role.")
+        form = ScoringRunForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            national = data["mode"] == ScoringRun.Mode.NATIONAL
+            try:
+                run = scoring_run_create(
+                    scenario=data["scenario"],
+                    mode=data["mode"],
+                    site_filter={"state": data["state"]} if data["state"] else {},
+                    cell_size_km=data["cell_size_km"] if national else None,
+                    seed=data["seed"] or 0,
+                    actor=request.user,
+                )
+            except InvalidScenario as exc:
+                form.add_error("scenario", f"{exc.field}: {exc}" if exc.field else str(exc))
+            except ApplicationError as exc:
+                field = (exc.field or "").split(".")[0]
+                field = {"site_filter": "state"}.get(field, field)
+                form.add_error(field if field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Run {run.pk} queued.")
+                return redirect("web:run-detail", pk=run.pk)
+    else:
+        form = ScoringRunForm(initial={"scenario": Scenario.objects.order_by("name").first()})
+    runs = web_selectors.run_list()[:25]
+    return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start})
+
+
+@login_required
+@require_GET
+def run_detail(request, pk: int):
+    """Progress (polled live while the run works) and the top 50 per capacity once it succeeded."""
+    run = get_object_or_404(web_selectors.run_list(), pk=pk)
+    tables = []
+    if run.status == ScoringRun.Status.SUCCEEDED:
+        for capacity in run.capacities_mw:
+            label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
+            tables.append({"label": label, "rows": web_selectors.run_top_results(run=run, capacity_mw=capacity)})
+    return render(request, "sitesel/web/run.html", {"run": run, "tables": tables})

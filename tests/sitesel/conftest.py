@@ -45,11 +45,3 @@ def make_county():
         )
 
     return make
-
-
-@pytest.fixture
-def real_layers_committed(transactional_db):
-    """For tests that need committed rows (a Celery worker on its own connection): a transactional test
-    empties every table when it ends, so the next one imports the real layers again (unchanged = fast)."""
-    for _ in demo_layers_import():
-        pass

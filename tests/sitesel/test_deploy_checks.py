@@ -16,6 +16,7 @@ def test_check_deploy_with_production_environment_prints_no_warning():
         "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "k7Qz" * 10,
         "DJANGO_ALLOWED_HOSTS": "sitesel.example.com",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test-only switch; production never sets it
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_home_requires_login(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/login/")
 
 
 def test_home_lists_sites_and_layers(client):

@@ -1,0 +1,174 @@
+"""Program dashboard (docs/web-ui.md): MW live plan vs forecast, the blocks × nine-inputs matrix, late
+deliveries and slips, supplier reliability, and a transition form per block (POSTs to the API)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from config.api.permissions import user_is_planner
+from orchestration import selectors
+from orchestration.domain.categories import CATEGORY_CODE, Category
+from orchestration.domain.dates import UNSCHEDULED
+from orchestration.domain.forecast import forecast_program
+from orchestration.models import Delivery, PromiseChange, State, Supplier
+from orchestration.services.forecast import MANDATORY, forecast_as_data, program_load, supplier_records
+
+STATES = list(State)
+
+
+def _internal(request) -> selectors.Scope:
+    scope = selectors.user_scope(request.user)
+    if scope.restricted:
+        raise PermissionDenied("Programs are internal planning data.")
+    return scope
+
+
+@login_required
+@require_GET
+def program_list(request):
+    projects = selectors.project_list(scope=_internal(request))
+    return render(request, "orchestration/program_list.html", {"projects": projects})
+
+
+def alignment_matrix(program, forecast) -> dict[int, dict[str, str]]:
+    """block id -> category -> status, for every block from one program load.
+
+    The same rule as services.forecast.block_alignment (installed, received, late, on_track, missing,
+    not_required), computed for all blocks at once instead of loading the program once per block.
+    """
+    inp = program.inp
+    arrival, ready = forecast.line_arrival_ordinal, forecast.line_ready_ordinal
+    binding_by_block = {b.block_idx: b.binding for b in forecast.blocks}
+    matrix: dict[int, dict[str, str]] = {}
+    for b, block_id in enumerate(program.block_ids.tolist()):
+        lines = np.unique(inp.edge_line_idx[inp.edge_block_idx == b])
+        latest_ready = int(inp.block_planned_ordinal[b]) - int(inp.block_commissioning_days[b])
+        binding = binding_by_block.get(b)
+        row = {}
+        for category in Category:
+            idx = lines[inp.line_category[lines] == CATEGORY_CODE[category]]
+            if idx.size == 0:
+                status = "missing" if MANDATORY[category] else "not_required"
+            else:
+                ros = program.line_required_on_site[idx]
+                late = (arrival[idx] >= UNSCHEDULED) | ((ros > 0) & (arrival[idx] > ros)) | (ready[idx] > latest_ready)
+                if program.line_installed[idx].all():
+                    status = "installed"
+                elif program.line_received[idx].all():
+                    status = "received"
+                elif (late & ~program.line_received[idx]).any():
+                    status = "late"
+                else:
+                    status = "on_track"
+            row[str(category)] = {"status": status, "binding": bool(binding and binding.category == category)}
+        matrix[block_id] = row
+    return matrix
+
+
+def _quarter_chart(quarters: list[dict], width: int = 760, height: int = 240) -> dict:
+    """Polylines (SVG coordinates) of cumulative MW live by quarter, plan and forecast."""
+    if not quarters:
+        return {}
+    top = max(max(q["planned_mw_cumulative"], q["forecast_mw_cumulative"]) for q in quarters) or 1
+    left, bottom, right, upper = 50, height - 30, width - 10, 10
+    step = (right - left) / max(len(quarters) - 1, 1)
+
+    def points(key):
+        return " ".join(
+            f"{left + i * step:.1f},{bottom - (bottom - upper) * q[key] / top:.1f}" for i, q in enumerate(quarters)
+        )
+
+    ticks = [
+        {"x": round(left + i * step, 1), "label": q["quarter"]}
+        for i, q in enumerate(quarters)
+        if len(quarters) <= 12 or i % 2 == 0
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "plan": points("planned_mw_cumulative"),
+        "forecast": points("forecast_mw_cumulative"),
+        "ticks": ticks,
+        "top": top,
+        "left": left,
+        "bottom": bottom,
+        "upper": upper,
+        "right": right,
+    }
+
+
+@login_required
+@require_GET
+def program_dashboard(request, pk: int):
+    scope = _internal(request)
+    project = get_object_or_404(selectors.project_list(scope=scope), pk=pk)
+    today = timezone.localdate()
+    program = program_load(project=project, as_of=today)
+    forecast = forecast_program(program.inp)
+    data = forecast_as_data(program, forecast)
+    matrix = alignment_matrix(program, forecast)
+    blocks_by_id = {b.pk: b for b in project.blocks.all()}
+    rows = []
+    for fb in data["blocks"]:
+        block = blocks_by_id[fb["id"]]
+        position = STATES.index(State(block.state))
+        rows.append(
+            {
+                "block": block,
+                "forecast": fb,
+                "inputs": [matrix[fb["id"]][str(c)] for c in Category],
+                "next_state": STATES[position + 1] if position + 1 < len(STATES) else None,
+                "states": STATES,
+            }
+        )
+    late = list(
+        Delivery.objects.filter(line__contract__project=project, actual_date__isnull=True)
+        .filter(
+            Q(promised_date__lt=today)
+            | Q(confirmed_date__gt=F("promised_date"))
+            | Q(expected_date__gt=F("promised_date"))
+            | Q(confirmed_date__lt=today)
+        )
+        .select_related("line__contract", "supplier")
+        .order_by("promised_date", "pk")[:40]
+    )
+    for delivery in late:
+        dates = [d for d in (delivery.confirmed_date, delivery.expected_date, delivery.promised_date) if d]
+        latest = max(dates) if dates else None
+        delivery.slip_days = (latest - delivery.promised_date).days if latest and delivery.promised_date else None
+        delivery.overdue = bool((delivery.confirmed_date or delivery.promised_date or date.max) < today)
+    slips = list(
+        PromiseChange.objects.filter(delivery__line__contract__project=project, days__gt=0)
+        .select_related("delivery__line__contract", "delivery__supplier", "actor")
+        .order_by("-at", "-pk")[:20]
+    )
+    derate = data["derate_days_by_supplier"]
+    suppliers = list(Supplier.objects.filter(contracts__project=project).distinct().order_by("name"))
+    records = supplier_records([s.pk for s in suppliers])  # live, from closed deliveries (one query)
+    for supplier in suppliers:
+        record = records[supplier.pk]
+        supplier.closed = record.n_deliveries
+        supplier.on_time = record.on_time_rate if record.n_deliveries else None
+        supplier.slip_p50 = record.late_slip_p50_days if record.n_deliveries else None
+        supplier.forecast_derate = derate.get(str(supplier.pk), supplier.derate_days)
+    context = {
+        "project": project,
+        "forecast": data,
+        "categories": [(str(c), c.value.replace("_", " ")) for c in Category],
+        "rows": rows,
+        "chart": _quarter_chart(data["mw_live_by_quarter"]),
+        "late": late,
+        "slips": slips,
+        "suppliers": suppliers,
+        "today": today,
+        "can_transition": user_is_planner(request.user),
+    }
+    return render(request, "orchestration/program_dashboard.html", context)

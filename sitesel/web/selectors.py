@@ -1,0 +1,112 @@
+"""Reads for the planner pages: a constant number of queries per page, whatever the number of sites."""
+
+from __future__ import annotations
+
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import Func, QuerySet
+
+from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
+
+# Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
+OVERLAYS: dict[str, tuple[dict, str]] = {
+    "hv_lines": ({"voltage_kv__gte": 345}, "HV lines ≥345 kV"),
+    "hv_substations": ({"voltage_kv__gte": 345}, "Substations ≥345 kV"),
+    "power_plants": ({"capacity_mw__gte": 500}, "Power plants ≥500 MW"),
+    "datacenters": ({}, "Datacenters"),
+    "network_nodes": ({}, "Network points of presence"),
+}
+OVERLAY_LIMIT = 5000
+
+
+class SimplifyPreserveTopology(Func):
+    function = "ST_SimplifyPreserveTopology"
+    output_field = GeometryField(srid=4326)
+
+
+def latest_sites_run() -> ScoringRun | None:
+    """The most recent succeeded scoring run over candidate sites."""
+    return (
+        ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
+        .select_related("scenario")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def map_sites(*, run: ScoringRun | None, capacity_mw: float) -> list[dict]:
+    """Every site as a plain dict with its score at `capacity_mw` in `run` (two queries)."""
+    scores = {}
+    if run is not None:
+        scores = {
+            row[0]: row[1:]
+            for row in ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw).values_list(
+                "site_id", "score", "rank", "eligible", "binding_constraint"
+            )
+        }
+    rows = []
+    for pk, name, state, status, point in Site.objects.order_by("name", "pk").values_list(
+        "pk", "name", "state", "status", "point"
+    ):
+        score, rank, eligible, binding = scores.get(pk, (None, None, None, ""))
+        rows.append(
+            {
+                "id": pk,
+                "name": name,
+                "state": state,
+                "status": status,
+                "lon": round(point.x, 5),
+                "lat": round(point.y, 5),
+                "score": None if score is None else round(score, 1),
+                "rank": rank,
+                "eligible": eligible,
+                "binding": binding,
+            }
+        )
+    return rows
+
+
+def _current_features(kind: str) -> QuerySet[Feature]:
+    layer = Layer.objects.filter(kind=kind).values_list("pk", flat=True).first()
+    return Feature.objects.filter(layer_id=layer, valid_to__isnull=True, geom__isnull=False)
+
+
+def boundaries_geojson(*, kind: str = "states", tolerance: float = 0.02) -> list[tuple[str, str, str]]:
+    """(name, state, simplified GeoJSON geometry) of the current boundary features, simplified in the database."""
+    return list(
+        _current_features(kind)
+        .annotate(simple=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=3))
+        .order_by("pk")
+        .values_list("name", "state", "simple")
+    )
+
+
+def overlay_geojson(*, kind: str, bbox=None) -> list[tuple]:
+    """(name, voltage_kv, capacity_mw, GeoJSON geometry) of an overlay's features, at most OVERLAY_LIMIT."""
+    filters, _ = OVERLAYS[kind]
+    features = _current_features(kind).filter(**filters)
+    if bbox is not None:
+        features = features.filter(geom__intersects=bbox)
+    return list(
+        features.annotate(simple=AsGeoJSON(SimplifyPreserveTopology("geom", 0.005), precision=4))
+        .order_by("pk")
+        .values_list("name", "voltage_kv", "capacity_mw", "simple")[:OVERLAY_LIMIT]
+    )
+
+
+def site_results(*, run: ScoringRun | None, site: Site) -> list[ScoringResult]:
+    if run is None:
+        return []
+    return list(ScoringResult.objects.filter(run=run, site=site).order_by("capacity_mw"))
+
+
+def run_list() -> QuerySet[ScoringRun]:
+    return ScoringRun.objects.select_related("scenario", "created_by").order_by("-created_at", "-pk")
+
+
+def run_top_results(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> list[ScoringResult]:
+    return list(
+        ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True, rank__lte=limit)
+        .select_related("site")
+        .order_by("rank")
+    )

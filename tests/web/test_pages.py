@@ -1,0 +1,239 @@
+"""The planner pages through Django's test client: login, what each page shows, no external asset,
+and a bounded number of queries."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orchestration.models import CapacityBlock
+from orchestration.services.demo import demo_program_load
+from sitesel.models import ScoringResult, ScoringRun, Site
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/runs/", "/sites/1/", "/runs/1/",
+         "/programs/", "/programs/1/"]  # fmt: skip
+EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.IGNORECASE)
+
+
+def assert_local_only(html: str) -> None:
+    """No script, stylesheet, image or link to another host."""
+    assert not EXTERNAL.search(html), EXTERNAL.search(html).group(0)
+
+
+def get(client, url: str, max_queries: int):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert len(queries) <= max_queries, f"{url}: {len(queries)} queries"
+    return response
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_requires_login(client, url):
+    response = client.get(url)
+    # settings.LOGIN_URL is the planners' sign-in page, which admits non-staff users (the demo's planner).
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+def test_a_planner_who_is_not_staff_signs_in_and_lands_on_the_page_asked_for(client, db):
+    from tests.web.conftest import make_planner
+
+    make_planner(password="s3cret-pass")
+    page = client.get("/login/?next=/runs/").content.decode()
+    assert_local_only(page)
+    response = client.post("/login/", {"username": "planner", "password": "wrong", "next": "/runs/"})
+    assert response.status_code == 200 and "Please enter a correct username and password" in response.content.decode()
+    response = client.post("/login/", {"username": "planner", "password": "s3cret-pass", "next": "/runs/"})
+    assert response.status_code == 302 and response["Location"] == "/runs/"
+    assert "Start a run" in client.get("/runs/").content.decode()
+
+
+def test_home_links_every_page(viewer_client, demo_sites):
+    page = get(viewer_client, "/", 10).content.decode()
+    for url in ("/map/", "/runs/", "/programs/"):
+        assert f'href="{url}"' in page
+    site = Site.objects.order_by("pk").first()
+    assert f'href="/sites/{site.pk}/"' in page
+
+
+def test_map_colours_sites_by_the_latest_run_and_serves_our_layers(viewer_client, scored_run):
+    page = get(viewer_client, "/map/?capacity=50", 12).content.decode()
+    assert_local_only(page)
+    assert "/static/leaflet/leaflet.js" in page and "/static/sitesel/web/map.js" in page
+    assert f"run {scored_run.pk}" in page
+    sites = json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert len(sites) == Site.objects.count()
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=50, rank=1)
+    row = next(s for s in sites if s["id"] == best.site_id)
+    assert row["rank"] == 1 and row["score"] == round(best.score, 1)
+    # 1 GW is the default capacity; an unknown one falls back to it.
+    gw = json.loads(re.search(r'id="sites-data"[^>]*>(.*?)</script>', get(viewer_client, "/map/?capacity=7", 12)
+                              .content.decode(), re.S)[1])  # fmt: skip
+    best_gw = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    assert next(s for s in gw if s["id"] == best_gw.site_id)["rank"] == 1
+
+    states = json.loads(get(viewer_client, "/map/boundaries.json", 5).content)
+    names = {f["properties"]["name"] for f in states["features"]}
+    assert {"Pennsylvania", "Texas", "California"} <= names and len(names) >= 49
+
+    lines = json.loads(get(viewer_client, "/map/overlays/hv_lines.json?bbox=-81,39,-78,41", 5).content)
+    assert lines["features"], "≥345 kV lines cross western Pennsylvania"
+    assert all(f["properties"]["voltage_kv"] >= 345 for f in lines["features"])
+    assert all(f["geometry"]["type"] in ("LineString", "MultiLineString") for f in lines["features"])
+    datacenters = json.loads(get(viewer_client, "/map/overlays/datacenters.json?bbox=-78,38,-77,39.5", 5).content)
+    assert datacenters["features"], "northern Virginia has datacenters"
+    assert viewer_client.get("/map/overlays/hv_lines.json?bbox=nonsense").status_code == 400
+    assert viewer_client.get("/map/overlays/counties.json").status_code == 404
+
+
+def test_map_without_a_run_shows_sites_unscored(viewer_client, demo_sites):
+    page = get(viewer_client, "/map/", 10).content.decode()
+    assert "No succeeded scoring run yet" in page
+
+
+def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scored_run):
+    best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=1000, rank=1)
+    page = get(viewer_client, f"/sites/{best.site_id}/", 25).content.decode()
+    assert_local_only(page)
+    assert best.site.name in page
+    assert "<th>50 MW</th>" in page and "<th>1 GW</th>" in page
+    economics = best.economics
+    assert f"${economics['capex_per_mw_usd']:,.0f}" in page
+    assert f"{economics['gpus']:,.0f}" in page
+    for p in ("p10", "p50", "p90"):
+        assert f"{economics[f'time_to_power_months_{p}']:.1f}" in page
+    assert economics["binding_constraint"] in page
+    assert "Grid-swing flag" in page
+    # The breakdown: one bar per criterion with its points, in a card per capacity.
+    assert 'class="card breakdown" data-capacity="1000"' in page and 'data-capacity="50"' in page
+    top_criterion, points = max(best.breakdown.items(), key=lambda kv: kv[1])
+    assert f"<span>{top_criterion}</span>" in page and f"{points:.1f}" in page
+    # Facts
+    facts = best.site.facts
+    assert "Nearest line ≥345 kV" in page and f"{facts.distance_hv_345_km:,.1f}" in page
+
+
+def test_site_page_404_and_unscored(viewer_client, demo_sites):
+    assert viewer_client.get("/sites/999999/").status_code == 404
+    site = Site.objects.first()
+    assert "No succeeded sites scoring run yet" in get(viewer_client, f"/sites/{site.pk}/", 10).content.decode()
+
+
+def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
+    planner_client, demo_sites, django_capture_on_commit_callbacks
+):
+    page = get(planner_client, "/runs/", 12).content.decode()
+    assert_local_only(page)
+    assert "Start a run" in page and "No runs yet." in page
+    scenario = re.search(r'<option value="(\d+)" selected>Default</option>', page)[1]
+
+    # National screen without a cell size: the error sits in the cell size field's block.
+    response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": ""})
+    assert response.status_code == 200
+    field = re.search(r'<div class="field" id="field-cell_size_km">(.*?)</div>', response.content.decode(), re.S)[1]
+    assert "The national screen needs a cell size" in field
+    response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": "500"})
+    field = re.search(r'id="field-cell_size_km">(.*?)</div>', response.content.decode(), re.S)[1]
+    assert "less than or equal to 100" in field
+    # A state with no site: the service's error lands on the state field.
+    response = planner_client.post("/runs/", {"scenario": scenario, "mode": "sites", "state": "AK"})
+    field = re.search(r'id="field-state">(.*?)</div>', response.content.decode(), re.S)[1]
+    assert "no site matches the filter" in field
+    assert not ScoringRun.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = planner_client.post("/runs/", {"scenario": scenario, "mode": "sites", "state": "pa"})
+    run = ScoringRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/runs/{run.pk}/"
+    assert run.site_filter == {"state": "PA"} and run.status == "queued" and len(callbacks) == 1
+    page = get(planner_client, f"/runs/{run.pk}/", 10).content.decode()
+    assert f'data-api-url="/api/v1/scoring-runs/{run.pk}/"' in page and "Queued" in page
+    assert "/static/sitesel/web/run.js" in page and "csv-link" not in page
+
+
+def test_runs_page_is_read_only_for_viewers(viewer_client, demo_sites):
+    page = get(viewer_client, "/runs/", 10).content.decode()
+    assert "Starting a run needs the planner role." in page and "<form" not in page
+    assert viewer_client.post("/runs/", {"mode": "sites"}).status_code == 403
+
+
+def test_run_page_ranks_the_top_50_per_capacity_with_csv(viewer_client, scored_run):
+    page = get(viewer_client, f"/runs/{scored_run.pk}/", 12).content.decode()
+    assert_local_only(page)
+    assert f'href="/api/v1/scoring-runs/{scored_run.pk}/results/csv/"' in page
+    assert "Top" in page and "at 50 MW" in page and "at 1 GW" in page
+    for capacity in (50, 1000):
+        best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=capacity, rank=1)
+        assert f'<a href="/sites/{best.site_id}/">{best.site.name}</a>' in page
+    eligible = ScoringResult.objects.filter(run=scored_run, eligible=True, rank__lte=50).count()
+    assert page.count("<tr><td>") == eligible
+    listing = get(viewer_client, "/runs/", 10).content.decode()
+    assert f'href="/runs/{scored_run.pk}/"' in listing and "Succeeded" in listing
+
+
+@pytest.fixture
+def program(demo_sites):
+    project, _ = demo_program_load(site=Site.objects.order_by("pk").first())
+    return project
+
+
+def test_program_dashboard_shows_plan_vs_forecast_matrix_slips_and_suppliers(planner_client, program):
+    listing = get(planner_client, "/programs/", 8).content.decode()
+    assert f'href="/programs/{program.pk}/"' in listing
+    page = get(planner_client, f"/programs/{program.pk}/", 40).content.decode()
+    assert_local_only(page)
+    assert program.name in page
+    assert 'id="mw-chart"' in page and "<polyline" in page
+    # 20 blocks × 9 inputs, each cell coloured by its status.
+    cells = re.findall(r'<td class="s s-(\w+)', page)
+    assert len(cells) == 20 * 9
+    assert {"late", "on_track"} & set(cells)
+    assert "installed" in cells or "received" in cells, "the demo's land has closed"
+    assert page.count('class="transition-form"') == 20
+    # Recorded slips in the demo: block 7's power equipment (60 days) and others.
+    slips = re.search(r'<table id="slips">(.*?)</table>', page, re.S)[1]
+    assert "<td>60</td>" in slips
+    suppliers = re.search(r'<table id="suppliers">(.*?)</table>', page, re.S)[1]
+    assert "Gridline Transformers" in suppliers and "<td>8</td>" in suppliers
+    assert "/static/orchestration/dashboard.js" in page
+
+
+def test_dashboard_matrix_matches_the_per_block_alignment(planner_client, program):
+    from orchestration.services.forecast import block_alignment
+
+    page = get(planner_client, f"/programs/{program.pk}/", 40).content.decode()
+    for block in CapacityBlock.objects.filter(project=program).order_by("index")[:4]:
+        row = re.search(rf'<tr data-block="{block.pk}">(.*?)</tr>', page, re.S)[1]
+        shown = re.findall(r'<td class="s s-(\w+)', row)
+        assert shown == [i["status"] for i in block_alignment(block=block)["inputs"]]
+
+
+def test_dashboard_is_internal(client, program, django_user_model):
+    from django.contrib.auth.models import Group
+
+    supplier_user = django_user_model.objects.create_user(username="vendor")
+    supplier_user.groups.add(Group.objects.get_or_create(name="supplier")[0])
+    client.force_login(supplier_user)
+    assert client.get(f"/programs/{program.pk}/").status_code == 403
+    assert client.get("/programs/").status_code == 403
+
+
+def test_every_page_renders_in_under_a_second_with_the_demo_data(planner_client, scored_run, program):
+    import time
+
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    urls = ["/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json?bbox=-125,24,-66,50", "/runs/",
+            f"/runs/{scored_run.pk}/", f"/sites/{best.site_id}/", "/programs/", f"/programs/{program.pk}/"]  # fmt: skip
+    timings = {}
+    for url in urls:
+        planner_client.get(url)  # warm the per-process caches (layer snapshot, archives)
+        started = time.perf_counter()
+        assert planner_client.get(url).status_code == 200
+        timings[url] = time.perf_counter() - started
+    print({url: round(t, 3) for url, t in timings.items()})
+    slow = {url: round(t, 3) for url, t in timings.items() if t >= 1.0}
+    assert not slow, slow
