@@ -24,13 +24,21 @@ class SimplifyPreserveTopology(Func):
     output_field = GeometryField(srid=4326)
 
 
-def latest_sites_run() -> ScoringRun | None:
-    """The most recent succeeded scoring run over candidate sites."""
-    return (
+def latest_sites_run(*, scenario_id: int | None = None) -> ScoringRun | None:
+    """The most recent succeeded scoring run over candidate sites (of one scenario, when given)."""
+    runs = ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
+    if scenario_id is not None:
+        runs = runs.filter(scenario_id=scenario_id)
+    return runs.select_related("scenario").order_by("-finished_at", "-pk").first()
+
+
+def scored_scenarios() -> list[tuple[int, str]]:
+    """(id, name) of the scenarios that have a succeeded sites run, for the map's scenario choice."""
+    return list(
         ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
-        .select_related("scenario")
-        .order_by("-finished_at", "-pk")
-        .first()
+        .values_list("scenario_id", "scenario__name")
+        .distinct()
+        .order_by("scenario__name")
     )
 
 
@@ -104,9 +112,27 @@ def run_list() -> QuerySet[ScoringRun]:
     return ScoringRun.objects.select_related("scenario", "created_by").order_by("-created_at", "-pk")
 
 
-def run_top_results(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> list[ScoringResult]:
-    return list(
-        ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True, rank__lte=limit)
-        .select_related("site")
+def run_top_results(
+    *, run: ScoringRun, capacity_mw: float, limit: int = 50, state: str = "", min_score: float | None = None
+) -> list[ScoringResult]:
+    """The best `limit` eligible results at one capacity, optionally in one state or above a score."""
+    results = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
+    if state:
+        results = results.filter(state=state)
+    if min_score is not None:
+        results = results.filter(score__gte=min_score)
+    return list(results.select_related("site").order_by("rank")[:limit])
+
+
+def cell_markers(*, run: ScoringRun, capacity_mw: float, limit: int = 2000) -> list[dict]:
+    """The best national-screen cells as map markers (same shape as map_sites' rows)."""
+    rows = (
+        ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
         .order_by("rank")
+        .values_list("cell_id", "state", "lon", "lat", "score", "rank")[:limit]
     )
+    return [
+        {"id": cell, "name": f"cell {cell}", "state": state, "status": "grid cell", "lon": round(lon, 4),
+         "lat": round(lat, 4), "score": round(score, 1), "rank": rank, "eligible": True, "binding": ""}
+        for cell, state, lon, lat, score, rank in rows
+    ]  # fmt: skip

@@ -24,7 +24,7 @@ from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.web import selectors as web_selectors
-from sitesel.web.forms import ScoringRunForm
+from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
 CAPACITIES = (50.0, 1000.0)
 # Pages sign in at settings.LOGIN_URL (/login/), open to any active user: /admin/login/ admits staff only,
@@ -58,13 +58,19 @@ def _capacity(request) -> float:
 def site_map(request):
     """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
     capacity = _capacity(request)
-    run = web_selectors.latest_sites_run()
+    scenarios = web_selectors.scored_scenarios()
+    try:
+        scenario_id = int(request.GET["scenario"])
+    except (KeyError, ValueError):
+        scenario_id = None
+    run = web_selectors.latest_sites_run(scenario_id=scenario_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
     overlays = [{"kind": kind, "label": label} for kind, (_, label) in web_selectors.OVERLAYS.items()]
     context = {
         "run": run,
         "capacity": capacity,
         "capacities": CAPACITIES,
+        "scenarios": scenarios,
         "sites": sites,
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
@@ -222,9 +228,17 @@ def run_list(request):
 def run_detail(request, pk: int):
     """Progress (polled live while the run works) and the top 50 per capacity once it succeeded."""
     run = get_object_or_404(web_selectors.run_list(), pk=pk)
-    tables = []
+    filters = RankingFilterForm(request.GET or None)
+    state, min_score = "", None
+    if filters.is_valid():
+        state, min_score = filters.cleaned_data["state"], filters.cleaned_data["min_score"]
+    tables, cells = [], []
     if run.status == ScoringRun.Status.SUCCEEDED:
         for capacity in run.capacities_mw:
             label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
-            tables.append({"label": label, "rows": web_selectors.run_top_results(run=run, capacity_mw=capacity)})
-    return render(request, "sitesel/web/run.html", {"run": run, "tables": tables})
+            rows = web_selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
+            tables.append({"label": label, "rows": rows})
+        if run.mode == ScoringRun.Mode.NATIONAL:
+            cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
+    context = {"run": run, "tables": tables, "filters": filters, "cells": cells}
+    return render(request, "sitesel/web/run.html", context)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from orchestration.models import CapacityBlock
 from orchestration.services.demo import demo_program_load
 from sitesel.models import ScoringResult, ScoringRun, Site
+from sitesel.services.scoring import scoring_run_create
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,37 @@ def test_every_page_renders_in_under_a_second_with_the_demo_data(planner_client,
     print({url: round(t, 3) for url, t in timings.items()})
     slow = {url: round(t, 3) for url, t in timings.items() if t >= 1.0}
     assert not slow, slow
+
+
+def test_map_scores_come_from_the_scenario_chosen(planner_client, scored_run, django_capture_on_commit_callbacks):
+    from sitesel.models import Scenario
+    from tests.web.conftest import run_inline
+
+    other = Scenario.objects.create(name="Labor first", spec={"weights": {"county_labor_force": 1.0}})
+    other_run = run_inline(scoring_run_create(scenario=other, draws=50))
+    default_page = planner_client.get("/map/").content.decode()
+    assert f"run {other_run.pk}</a> (Labor first)" in default_page  # the newest run by default
+    chosen = planner_client.get(f"/map/?scenario={scored_run.scenario_id}").content.decode()
+    assert f"run {scored_run.pk}</a> ({scored_run.scenario.name})" in chosen
+
+
+def test_ranked_table_filters_and_field_errors(planner_client, scored_run):
+    page = planner_client.get(f"/runs/{scored_run.pk}/", {"state": "ga", "min_score": 0}).content.decode()
+    ranking_rows = re.findall(r'<td class="l">([A-Z]{2})</td>', page)
+    assert ranking_rows and set(ranking_rows) == {"GA"}
+    bad = planner_client.get(f"/runs/{scored_run.pk}/", {"min_score": 140}).content.decode()
+    assert "Ensure this value is less than or equal to 100" in bad
+
+
+def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+
+    from sitesel.services.scoring import scenario_default
+    from tests.web.conftest import run_inline
+
+    with override_settings(SCORING_CELLS_PER_CHUNK=500):
+        run = run_inline(scoring_run_create(scenario=scenario_default(), mode="national", cell_size_km=100, draws=20))
+    page = planner_client.get(f"/runs/{run.pk}/").content.decode()
+    assert 'id="map"' in page and 'data-site-url=""' in page
+    cells = json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert len(cells) > 500 and cells[0]["rank"] == 1 and cells[0]["status"] == "grid cell"

@@ -48,9 +48,10 @@
         });
         var score = s.score === null ? (s.binding ? "excluded: " + esc(s.binding) : "not scored")
             : "score " + s.score + " (rank " + s.rank + ")";
+        var link = el.dataset.siteUrl
+            ? '<br><a class="site-link" href="' + el.dataset.siteUrl.replace("ID", s.id) + '">Open site page</a>' : "";
         m.bindPopup(
-            '<strong>' + esc(s.name) + '</strong><br>' + esc(s.state) + ' · ' + esc(s.status) + '<br>' + score +
-            '<br><a class="site-link" href="' + el.dataset.siteUrl.replace("ID", s.id) + '">Open site page</a>'
+            '<strong>' + esc(s.name) + '</strong><br>' + esc(s.state) + ' · ' + esc(s.status) + '<br>' + score + link
         );
         m.addTo(markers);
         bounds.push([s.lat, s.lon]);
@@ -59,7 +60,7 @@
     if (bounds.length) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 7}); }
 
     var overlays = {};
-    var status = document.getElementById("overlay-status");
+    var status = document.getElementById("overlay-status") || document.createElement("span");
     var OVERLAY_STYLE = {
         hv_lines: {color: "#c2185b", weight: 2},
         hv_substations: {radius: 4, color: "#6a1b9a", fillColor: "#ce93d8", fillOpacity: 0.9, weight: 1},
