@@ -1,4 +1,4 @@
-.PHONY: demo test setup
+.PHONY: demo test setup drills audit
 # Quick start: `make demo` (set up, load real data, run the main job, serve on :8000), `make test`.
 
 demo:
@@ -9,3 +9,11 @@ test:
 
 setup:
 	bash scripts/setup.sh
+
+# Fault drills (docs/reliability.md §4): kill -9 workers, Redis and PostgreSQL on private instances; two beats.
+drills:
+	bash scripts/setup.sh >/dev/null && . .run/env && .venv/bin/python bench/drills.py
+
+# Known vulnerabilities in every installed package (docs/reliability.md §7); needs PyPI's JSON API or OSV.
+audit:
+	bash scripts/audit.sh

@@ -15,3 +15,7 @@ urlpatterns = [
     path("", include("sitesel.web.urls")),
     path("", include("orchestration.web.urls")),
 ]
+
+# Under /api/ even Django's own 404 and 500 pages answer in the API's error shape (config/api/errors.py).
+handler404 = "config.api.errors.page_not_found"
+handler500 = "config.api.errors.server_error"

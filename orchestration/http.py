@@ -7,11 +7,13 @@ switch redirects off. On top of it, this module adds what the library leaves to 
 - only `https` (plain `http` only to a loopback address, and only with SUPPLIER_FEED_ALLOW_PRIVATE);
   no credentials in the URL; https only on SUPPLIER_FEED_ALLOWED_PORTS;
 - the host must equal the supplier's allowed host *and* be on SUPPLIER_FEED_ALLOWED_HOSTS;
-- legacy IPv4 spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are refused outright;
+- legacy IPv4 spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are refused outright; literal
+  addresses and `localhost` names are judged without DNS, so a supplier cannot even be saved with them;
 - every resolved address must be global unicast (`ipaddress.is_global`, not multicast), and the
   pinned address is checked again at connect time; SUPPLIER_FEED_ALLOW_PRIVATE admits loopback
   (127.0.0.0/8, ::1) only, never other private, link-local or metadata ranges;
-- connect/read timeouts plus a total deadline, a response size cap (streamed, stops at the cap),
+- connect/read timeouts plus a total deadline per attempt (a watchdog shuts the sockets down when it
+  passes: drip-fed headers or bodies stop there), a response size cap (streamed, stops at the cap),
   no proxies from the environment;
 - retries with exponential backoff and full jitter (tenacity) on transient errors only:
   connection errors, timeouts, 429/502/503/504. Refusals, redirects, 4xx and oversize never retry.
@@ -19,13 +21,16 @@ switch redirects off. On top of it, this module adds what the library leaves to 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 from django.conf import settings
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
@@ -155,9 +160,14 @@ def check_feed_url(
         raise FeedUrlRefused(f"port {parsed.port} is not allowed", code="port_not_allowed")
     if scheme == "http" and not allow_private:
         raise FeedUrlRefused("plain http is not allowed (https only)", code="scheme_not_allowed")
-    if not resolve:
+    if literal is not None:  # judged without DNS, so also when saving a supplier (resolve=False)
+        addresses = [literal]
+    elif host == "localhost" or host.endswith(".localhost"):
+        addresses = [ipaddress.ip_address("127.0.0.1")]  # RFC 6761: loopback, whatever a resolver says
+    elif not resolve:
         return scheme, host
-    addresses = [literal] if literal is not None else _resolve(host, parsed.port or (443 if scheme == "https" else 80))
+    else:
+        addresses = _resolve(host, parsed.port or (443 if scheme == "https" else 80))
     for ip in addresses:
         _check_address(ip, scheme=scheme, host=host)
     return scheme, host
@@ -180,8 +190,66 @@ def _check_address(ip, *, scheme: str, host: str) -> None:
         raise FeedUrlRefused("plain http is allowed only to loopback addresses", code="scheme_not_allowed")
 
 
+class _Deadline:
+    """The total timeout of one attempt, enforced by shutting its sockets down when it passes.
+
+    Connect and read timeouts bound each socket operation, not their sum: a server that sends its headers or
+    body a byte at a time, each byte within the read timeout, would otherwise hold the worker indefinitely.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def watch(self, sock: socket.socket) -> None:
+        self._sockets.append(sock)
+        if self.passed():
+            self._expire()
+
+    def _expire(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)  # a blocked recv returns at once
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+
+class _WatchedConnection:
+    """Mixed into urllib3's connection class: each new socket is handed to the attempt's deadline."""
+
+    deadline: _Deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
 class _PinnedAddressAdapter(IPFilterAdapter):
-    """requests-hardened's adapter (resolve once, refuse private, pin the IP) plus our stricter address rule."""
+    """requests-hardened's adapter (resolve once, refuse private, pin the IP) plus our stricter address rule,
+    with connections watched by the attempt's deadline."""
+
+    def __init__(self, *, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.deadline = deadline
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        if not issubclass(pool.ConnectionCls, _WatchedConnection):
+            base = pool.ConnectionCls
+            pool.ConnectionCls = type(
+                f"Watched{base.__name__}", (_WatchedConnection, base), {"deadline": self.deadline}
+            )
+        return pool
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         try:
@@ -193,7 +261,7 @@ class _PinnedAddressAdapter(IPFilterAdapter):
         return host_params, pool_kwargs
 
 
-def _session() -> requests.Session:
+def _session(deadline: _Deadline) -> requests.Session:
     allow_private = settings.SUPPLIER_FEED_ALLOW_PRIVATE
     config = Config(
         ip_filter_enable=True,
@@ -204,8 +272,10 @@ def _session() -> requests.Session:
     )
     session = HTTPSession(config)
     session.trust_env = False  # no proxies or .netrc from the environment
-    session.mount("http://", _PinnedAddressAdapter(is_https_proto=False, allow_loopback=allow_private))
-    session.mount("https://", _PinnedAddressAdapter(is_https_proto=True, allow_loopback=allow_private))
+    for prefix, https in (("http://", False), ("https://", True)):
+        session.mount(
+            prefix, _PinnedAddressAdapter(is_https_proto=https, allow_loopback=allow_private, deadline=deadline)
+        )
     return session
 
 
@@ -213,10 +283,10 @@ def _session() -> requests.Session:
 
 
 def _once(method: str, url: str, *, json: Any, max_bytes: int, headers: dict[str, str]) -> Fetched:
-    deadline = time.monotonic() + settings.SUPPLIER_FEED_TOTAL_TIMEOUT
     timeout = (settings.SUPPLIER_FEED_CONNECT_TIMEOUT, settings.SUPPLIER_FEED_READ_TIMEOUT)
+    deadline = _Deadline(settings.SUPPLIER_FEED_TOTAL_TIMEOUT)
     try:
-        with _session() as session:
+        with deadline, _session(deadline) as session:
             response = session.request(
                 method, url, json=json, headers=headers, stream=True, allow_redirects=False, timeout=timeout
             )
@@ -231,20 +301,32 @@ def _once(method: str, url: str, *, json: Any, max_bytes: int, headers: dict[str
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise ResponseTooLarge(f"response declares {declared} bytes (cap {max_bytes})")
                 body = bytearray()
-                for chunk in response.iter_content(chunk_size=64 * 1024):
+                # read1 returns whatever has arrived (iter_content waits for a whole chunk), so the size cap
+                # and the deadline are checked after every read.
+                while chunk := response.raw.read1(64 * 1024, decode_content=True):
                     body += chunk
                     if len(body) > max_bytes:
                         raise ResponseTooLarge(f"response exceeds the cap of {max_bytes} bytes")
-                    if time.monotonic() > deadline:
-                        raise TransientError("response took longer than the total timeout", code="timeout")
+                    if deadline.passed():
+                        break
+                if deadline.passed():  # the watchdog's shutdown also reads as the end of a body without a length
+                    raise TransientError("response took longer than the total timeout", code="timeout")
                 return Fetched(response.status_code, response.headers.get("Content-Type", ""), bytes(body))
     except requests.exceptions.SSLError as exc:
         raise OutboundError(f"TLS error: {exc}", code="tls_error") from None
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-        code = "timeout" if isinstance(exc, requests.exceptions.Timeout) else "connection_error"
-        raise TransientError(f"{type(exc).__name__}: {exc}", code=code) from None
-    except requests.exceptions.ChunkedEncodingError as exc:
-        raise TransientError(f"broken response: {exc}", code="connection_error") from None
+        timed_out = isinstance(exc, requests.exceptions.Timeout) or deadline.passed()
+        raise TransientError(
+            f"{type(exc).__name__}: {exc}", code="timeout" if timed_out else "connection_error"
+        ) from None
+    # ProtocolError and ReadTimeoutError come from response.raw (urllib3): requests wraps only its own iterators.
+    except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError) as exc:
+        code = "timeout" if deadline.passed() else "connection_error"
+        raise TransientError(f"broken response: {exc}", code=code) from None
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise TransientError(f"ReadTimeoutError: {exc}", code="timeout") from None
+    except urllib3.exceptions.DecodeError as exc:
+        raise OutboundError(f"cannot decode the response: {exc}", code="request_error") from None
     except requests.exceptions.RequestException as exc:  # invalid URL and the like: not transient
         raise OutboundError(f"{type(exc).__name__}: {exc}", code="request_error") from None
 

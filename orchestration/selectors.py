@@ -3,7 +3,8 @@
 Isolation is enforced here, in every queryset, not in detail views only: a user who acts for a
 supplier (a `SupplierMembership`, or membership of the "supplier" group) sees only that supplier's
 own supplier row, contracts, lines, deliveries, check runs and feed reviews, and none of the internal
-planning data (projects, blocks, BOM, alerts). A "supplier" group member with no membership sees nothing.
+planning data (projects, blocks, BOM, alerts). A "supplier" group member with no membership sees nothing,
+and so does a user with no role (config.api.roles; the API and web pages refuse them before this).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from config.api.roles import INTERNAL_READERS, user_access
 from orchestration.models import (
     Alert,
     BlockEvent,
@@ -28,10 +30,8 @@ from orchestration.models import (
     PromiseChange,
     Supplier,
     SupplierCheckRun,
-    SupplierMembership,
 )
 
-SUPPLIER_GROUP = "supplier"
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=3))
 
 
@@ -47,23 +47,12 @@ INTERNAL = Scope(restricted=False)
 
 
 def user_scope(user) -> Scope:
-    """The user's scope (memoised on the user object for the request)."""
-    cached = getattr(user, "_orchestration_scope", None)
-    if cached is not None:
-        return cached
-    if user is None or not user.is_authenticated:
-        scope = Scope(restricted=True)
-    else:
-        membership = SupplierMembership.objects.filter(user=user).values_list("supplier_id", flat=True).first()
-        if membership is not None:
-            scope = Scope(restricted=True, supplier_id=membership)
-        elif not user.is_superuser and user.groups.filter(name=SUPPLIER_GROUP).exists():
-            scope = Scope(restricted=True)
-        else:
-            scope = INTERNAL
-    if user is not None:
-        user._orchestration_scope = scope
-    return scope
+    """The user's scope, from their role: admins, planners and viewers see everything, anyone else
+    only the rows of the supplier they act for (if any)."""
+    access = user_access(user)
+    if access.role in INTERNAL_READERS:
+        return INTERNAL
+    return Scope(restricted=True, supplier_id=access.supplier_id)
 
 
 def _own(queryset: QuerySet, scope: Scope, supplier_field: str) -> QuerySet:

@@ -5,6 +5,8 @@ safe to run twice: supplier checks claim their period or run first, deliveries a
 (supplier, shipment_ref), alerts are created once per key and send each channel once.
 """
 
+from dataclasses import asdict
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -17,6 +19,14 @@ def supplier_check_task(supplier_id: int, run_id: int | None = None) -> dict:
     from orchestration.services.checks import supplier_check_run
 
     return supplier_check_run(supplier_id=supplier_id, run_id=run_id)
+
+
+@shared_task(name="orchestration.supplier_checks_sweep")
+def supplier_checks_sweep_task() -> dict:
+    """Beat, every SWEEPER_INTERVAL_SECONDS: re-enqueue stalled check runs (a missed sweep waits for the next)."""
+    from orchestration.services.checks import supplier_checks_sweep
+
+    return asdict(supplier_checks_sweep())
 
 
 @shared_task(

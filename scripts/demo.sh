@@ -47,6 +47,8 @@ cat <<TXT
 sitesel is serving on http://$HOST:$PORT/
   Log in:   http://$HOST:$PORT/login/   user planner   password $(cat .run/planner-password)
             (admin: http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password))
+            (read-only: user viewer   password $(cat .run/viewer-password); API only, its own supplier's rows:
+             user supplier   password $(cat .run/supplier-password))
   Pages:    http://$HOST:$PORT/map/   http://$HOST:$PORT/runs/   http://$HOST:$PORT/programs/
   API:      http://$HOST:$PORT/api/v1/sites/   docs: http://$HOST:$PORT/api/docs/
   Token:    curl -s -X POST http://$HOST:$PORT/api/v1/auth/login/ -H 'Content-Type: application/json' \\

@@ -9,7 +9,22 @@ from sitesel.models import Feature, Layer, LayerVersion, Site, SiteStatusEvent
 
 def site_list() -> QuerySet[Site]:
     """Sites with their facts joined in: one query per page whatever its size."""
-    return Site.objects.select_related("facts").order_by("name", "pk")
+    # point_albers is for spatial SQL only; reading it would build a geometry per row for nothing.
+    return Site.objects.select_related("facts").defer("point_albers").order_by("name", "pk")
+
+
+# What the map (the GeoJSON list) shows of a site: its point and the facts it colours by.
+SITE_MAP_FIELDS = (
+    "id", "name", "status", "state", "county_fips", "county_name", "parcel_acres", "land_price_usd_per_acre", "tags",
+    "point", "facts__distance_hv_230_km", "facts__distance_hv_345_km", "facts__distance_substation_km",
+    "facts__generation_capacity_50km_mw", "facts__distance_datacenter_km", "facts__state_industrial_price_cents_kwh",
+    "facts__fema_risk_score", "facts__balancing_authority",
+)  # fmt: skip
+
+
+def site_map_list() -> QuerySet[Site]:
+    """Sites for the map: only the columns it shows (no parcel polygons, no JSON provenance to decode)."""
+    return site_list().only(*SITE_MAP_FIELDS)
 
 
 def site_status_event_list(*, site: Site | None = None) -> QuerySet[SiteStatusEvent]:

@@ -5,6 +5,7 @@ task re-delivered and the retry finds the work either done or not started.
 """
 
 import logging
+from dataclasses import asdict
 
 from celery import chord, shared_task
 from celery.signals import worker_process_init
@@ -28,10 +29,9 @@ def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
 def scoring_run_execute_task(run_id: int) -> int:
     """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
     from sitesel.services.scoring import (
-        scoring_chunk_compute,
+        scoring_run_compute_single,
         scoring_run_execute,
         scoring_run_fail,
-        scoring_run_finalize,
     )
 
     indexes = scoring_run_execute(run_id=run_id)
@@ -41,10 +41,9 @@ def scoring_run_execute_task(run_id: int) -> int:
     if len(indexes) == 1:
         # A one-chunk run gains nothing from fanning out; doing it here saves two queue round trips.
         try:
-            scoring_chunk_compute(run_id=run_id, index=indexes[0])
-            scoring_run_finalize(run_id=run_id)
+            scoring_run_compute_single(run_id=run_id, index=indexes[0])
         except TRANSIENT:
-            raise  # retried with backoff; both steps are idempotent
+            raise  # retried with backoff; idempotent
         except Exception as exc:
             scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
             raise
@@ -74,6 +73,14 @@ def scoring_run_failed_task(request, exc, traceback, run_id: int) -> None:
     from sitesel.services.scoring import scoring_run_fail
 
     scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="sitesel.scoring_runs_sweep")
+def scoring_runs_sweep_task() -> dict:
+    """Beat, every SWEEPER_INTERVAL_SECONDS: re-enqueue stalled scoring runs (a missed sweep waits for the next)."""
+    from sitesel.services.sweeper import scoring_runs_sweep
+
+    return asdict(scoring_runs_sweep())
 
 
 @worker_process_init.connect

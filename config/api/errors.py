@@ -6,17 +6,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sitesel.domain.errors import DomainError
 from sitesel.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+# Seconds a client should wait before retrying while the database is away (a restart takes a few seconds).
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def _flatten(detail: Any, prefix: str | None = None) -> list[dict[str, str | None]]:
@@ -49,6 +58,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError | DomainError):
         errors = [{"field": exc.field, "code": exc.code, "message": exc.message}]
         return Response(error_body(exc.code, exc.message, errors), status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):  # Django would answer with a 400 HTML page
+        message = f"The request body is too large (over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)."
+        return Response(error_body("too_large", message), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, ProtectedError | RestrictedError):  # a delete blocked by on_delete=PROTECT or RESTRICT
+        blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        names = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
+        message = f"Still referenced by {', '.join(names)}; remove or reassign those first."
+        return Response(error_body("protected", message), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down, restarting or refused the connection: nothing was written (every write is one
+        # transaction), so the client may retry. Django drops the broken connection when the request ends.
+        logger.warning("database unavailable: %s", exc)
+        body = error_body("unavailable", "The database is unavailable; retry shortly.")
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=getattr(exc, "message_dict", None) or exc.messages)
     elif isinstance(exc, Http404):
@@ -70,3 +94,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = codes if isinstance(codes, str) else "error"
         response.data = error_body(code, str(exc.detail))
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception) -> HttpResponse:
+    """handler404: a URL no route matches (e.g. /api/v1/sites/1.5/) answers in our shape under /api/."""
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request) -> HttpResponse:
+    """handler500: an unhandled exception still answers in our shape under /api/ (the cause is logged)."""
+    if _is_api(request):
+        body = error_body("server_error", "Server error.")
+        return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)

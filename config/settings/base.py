@@ -121,7 +121,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.api.authentication.TokenAuthentication",  # knox, one query per request
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ReadOnlyOrPlanner"],
@@ -146,6 +146,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error responses every operation can give (401, 403, 404, ...), added where a view does not declare them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.add_error_responses",
+    ],
     # Several models have a `status` or `state` field; explicit enum names keep the schema stable and
     # `spectacular --fail-on-warn` clean.
     "ENUM_NAME_OVERRIDES": {
@@ -177,6 +182,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# The sweeper (sitesel/services/sweeper.py), a beat task every SWEEPER_INTERVAL_SECONDS, re-enqueues scoring
+# runs and supplier checks that showed no progress (heartbeat) for WORK_LEASE_SECONDS: a whole worker killed
+# with SIGKILL leaves its message unacked until the visibility timeout above, and a Redis restart without
+# persistence loses queued messages. The lease must exceed the longest silent step: one scoring chunk, or a
+# feed download (SUPPLIER_FEED_TOTAL_TIMEOUT). After SWEEPER_MAX_SWEEPS re-enqueues a run is failed.
+WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=300)
+SWEEPER_INTERVAL_SECONDS = env.int("SWEEPER_INTERVAL_SECONDS", default=10)
+SWEEPER_MAX_SWEEPS = env.int("SWEEPER_MAX_SWEEPS", default=5)
 
 # Layer files and fixtures shipped with the product.
 FIXTURES_DIR = BASE_DIR / "fixtures"

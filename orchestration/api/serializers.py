@@ -26,6 +26,7 @@ from orchestration.models import (
     SupplierCheckRun,
 )
 from orchestration.services.contracts import contract_line_blocks_check
+from sitesel.api.serializers import plain_name
 from sitesel.errors import ApplicationError
 from sitesel.models import Site
 
@@ -117,6 +118,9 @@ class ProjectCreateSerializer(serializers.Serializer):
     onsite_generation_mw_per_block = serializers.FloatField(min_value=0, max_value=5_000, default=0.0)
     grid_power_date = serializers.DateField(required=False, allow_null=True)
 
+    def validate_name(self, value: str) -> str:
+        return plain_name(value)
+
     def validate(self, attrs):
         if attrs["target_mw"] / attrs["block_mw"] > 500:
             raise serializers.ValidationError({"block_mw": "At most 500 blocks per project."})
@@ -129,6 +133,9 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = BuildProject
         fields = ("name", "grid_power_date")
+
+    def validate_name(self, value: str) -> str:
+        return plain_name(value)
 
 
 class BlockTransitionSerializer(serializers.Serializer):
@@ -267,6 +274,9 @@ class SupplierSerializer(serializers.ModelSerializer):
         read_only_fields = ("reliability_deliveries", "on_time_rate", "late_slip_p50_days", "derate_days",
                             "reliability_at")  # fmt: skip
         extra_kwargs = {"check_interval_minutes": {"min_value": 5, "max_value": 10_080}}
+
+    def validate_name(self, value: str) -> str:
+        return plain_name(value)
 
     def validate(self, attrs):
         instance = Supplier(**{**(self._current() or {}), **attrs})

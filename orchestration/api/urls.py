@@ -1,12 +1,11 @@
 """/api/v1/ routes of the orchestration app (docs/orchestration.md §6)."""
 
-from rest_framework.routers import SimpleRouter
-
+from config.api.routers import IdRouter
 from orchestration.api import views
 
 app_name = "orchestration_api"
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("blocks", views.BlockViewSet, basename="block")
 router.register("bom-lines", views.BomLineViewSet, basename="bom-line")

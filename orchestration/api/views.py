@@ -16,7 +16,7 @@ from config.api.errors import error_body
 from orchestration import selectors
 from orchestration.api import filters
 from orchestration.api import serializers as s
-from orchestration.api.permissions import PlannerWrites, ShipNoticeWriters
+from orchestration.api.permissions import ShipNoticeWriters
 from orchestration.models import Source
 from orchestration.selectors import user_scope
 from orchestration.services.blocks import TransitionRefused, block_facts_update, block_transition
@@ -45,10 +45,14 @@ WRITE = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
 
 
 class ScopedViewMixin:
-    """Querysets come from selectors scoped to the requesting user (supplier isolation)."""
+    """Querysets come from selectors scoped to the requesting user (supplier isolation).
 
-    permission_classes = (PlannerWrites,)
+    Permissions are the default by role; `supplier_reads = True` lets a supplier's user read the view
+    (its own rows only, by the selector). Internal views leave it False: suppliers get 403 there.
+    """
+
     selector = None
+    supplier_reads = False
 
     @property
     def scope(self) -> selectors.Scope:
@@ -70,7 +74,8 @@ def _crud_schema(serializer, tag: str, *, create=None, destroy: bool = True):
     views = {
         "list": extend_schema(responses={200: serializer(many=True), 400: ERROR_400, 401: ERROR_401}),
         "retrieve": extend_schema(responses={200: serializer, **READ}),
-        "create": extend_schema(request=create, responses={201: serializer, **WRITE}),
+        # request=None would declare "no body": without a create serializer, the view's own is the body.
+        "create": extend_schema(**({"request": create} if create else {}), responses={201: serializer, **WRITE}),
         "update": extend_schema(responses={200: serializer, **WRITE, 404: ERROR_404}),
         "partial_update": extend_schema(responses={200: serializer, **WRITE, 404: ERROR_404}),
     }
@@ -195,6 +200,7 @@ class SupplierViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelView
     """Suppliers with feed settings and their reliability record. Saving one ensures its check schedule."""
 
     selector = selectors.supplier_list
+    supplier_reads = True
     serializer_class = s.SupplierSerializer
     filterset_class = filters.SupplierFilter
 
@@ -218,6 +224,7 @@ class ContractViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelView
     """Contracts with their lines nested. Suppliers' users see their own contracts only."""
 
     selector = selectors.contract_list
+    supplier_reads = True
     serializer_class = s.ContractSerializer
     filterset_class = filters.ContractFilter
 
@@ -240,6 +247,7 @@ class ContractLineViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.Model
     """Contract lines: the blocks each gates, required-on-site dates, and receipts so far (derived)."""
 
     selector = selectors.contract_line_list
+    supplier_reads = True
     serializer_class = s.ContractLineSerializer
     filterset_class = filters.ContractLineFilter
 
@@ -264,7 +272,7 @@ class ContractLineViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.Model
         result = ship_notice_apply(supplier=line.contract.supplier, line=line, notice=notice.validated_data,
                                    source=Source.API, actor=request.user)  # fmt: skip
         if result.outcome == "conflict":
-            raise Conflict(result.message, field="shipment_ref", code="ship_notice_conflict")
+            raise Conflict(result.message, field=result.field, code="ship_notice_conflict")
         code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
         return Response(s.DeliverySerializer(result.delivery).data, status=code)
 
@@ -277,6 +285,7 @@ class DeliveryViewSet(
     """Deliveries (shipments). Promise changes are logged as slips; receipts and installs have actions."""
 
     selector = selectors.delivery_list
+    supplier_reads = True
     filterset_class = filters.DeliveryFilter
 
     def get_serializer_class(self):
@@ -357,6 +366,7 @@ class FeedReviewViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     """Feed rows held for review (unknown values or references, invalid or conflicting rows): never applied."""
 
     selector = selectors.feed_review_list
+    supplier_reads = True
     serializer_class = s.FeedReviewSerializer
     filterset_class = filters.FeedReviewFilter
 
@@ -376,5 +386,6 @@ class SupplierCheckRunViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     """Supplier status checks: scheduled (beat) and manual runs with their counts and errors."""
 
     selector = selectors.check_run_list
+    supplier_reads = True
     serializer_class = s.SupplierCheckRunSerializer
     filterset_class = filters.CheckRunFilter

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from orchestration.models.choices import Category
 
@@ -113,6 +114,10 @@ class SupplierCheckRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
+    )
+    sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 

@@ -4,10 +4,12 @@ Safe to run twice:
 - Two beat processes (or a re-sent schedule) fire the same scheduled check: the first firing claims
   the period with a `SupplierCheckRun` row, created under a row lock on the supplier and backed by a
   unique (supplier, period_start) constraint; the second finds it and does nothing.
-- A worker that dies mid-check (acks_late: Redis re-delivers the message after the visibility
-  timeout) leaves a run in `running`; once older than the task time limit it is taken over. Each row
-  is applied in its own transaction and deliveries are upserted on (supplier, shipment_ref), so a
-  re-run neither loses nor duplicates a delivery, and re-applying the same feed changes nothing.
+- A worker that dies mid-check leaves a run in `running` whose heartbeat stops; once it is older than
+  the lease (WORK_LEASE_SECONDS) the sweeper re-enqueues the run and the new copy takes it over. The
+  run's `started_at` is the holder's token: a copy that lost the run to a takeover stops at its next
+  heartbeat and cannot record an outcome. Each row is applied in its own transaction and deliveries are
+  upserted on (supplier, shipment_ref), so a re-run neither loses nor duplicates a delivery, and
+  re-applying the same feed changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -31,6 +34,7 @@ from orchestration.services.alerts import alert_raise
 from orchestration.services.deliveries import ship_notice_apply
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
 from sitesel.errors import ApplicationError
+from sitesel.services.sweeper import SweepResult, lease_expired_before, stalled_sweep
 
 TASK_NAME = "orchestration.supplier_check"
 Run = SupplierCheckRun
@@ -80,12 +84,52 @@ def supplier_check_request(*, supplier: Supplier, actor=None, enqueue: bool = Tr
 
 
 def supplier_check_start(*, run_id: int) -> SupplierCheckRun | None:
-    """queued → running (or take over a stale running run); None if someone else has it."""
+    """queued → running (or take over a running run whose heartbeat is older than the lease); None if
+    someone else has it."""
     now = timezone.now()
     started = Run.objects.filter(
-        Q(status=Run.Status.QUEUED) | Q(status=Run.Status.RUNNING, started_at__lt=_stale_before()), pk=run_id
-    ).update(status=Run.Status.RUNNING, started_at=now)
+        Q(status=Run.Status.QUEUED) | Q(status=Run.Status.RUNNING, heartbeat_at__lt=lease_expired_before(now)),
+        pk=run_id,
+    ).update(status=Run.Status.RUNNING, started_at=now, heartbeat_at=now)
     return Run.objects.select_related("supplier").get(pk=run_id) if started == 1 else None
+
+
+class LeaseLost(Exception):
+    """The run was taken over by another copy (this one was silent for longer than the lease)."""
+
+
+class _Lease:
+    """This copy's hold on a running run, whose `started_at` is the token; `beat()` moves the heartbeat."""
+
+    EVERY_SECONDS = 1.0  # at most one UPDATE a second, however many rows a feed has
+
+    def __init__(self, run: SupplierCheckRun) -> None:
+        self.run, self.last = run, float("-inf")
+
+    def beat(self) -> None:
+        if time.monotonic() - self.last < self.EVERY_SECONDS:
+            return
+        held = Run.objects.filter(pk=self.run.pk, status=Run.Status.RUNNING, started_at=self.run.started_at)
+        if not held.update(heartbeat_at=timezone.now()):
+            raise LeaseLost(f"check run {self.run.pk} was taken over")
+        self.last = time.monotonic()
+
+
+def supplier_checks_sweep() -> SweepResult:
+    """Re-enqueue check runs that stalled (queued with a lost message, or running on a dead worker).
+
+    A stalled running run goes back to queued, so the re-enqueued task can start it; a copy that was
+    only slow, not dead, then finds its run gone at its next heartbeat and stops.
+    """
+    from orchestration.tasks import supplier_check_task
+
+    return stalled_sweep(
+        Run,
+        active=(Run.Status.QUEUED, Run.Status.RUNNING),
+        failed=Run.Status.FAILED,
+        enqueue=lambda run: supplier_check_task.delay(run.supplier_id, run_id=run.pk),
+        release={"status": Run.Status.QUEUED},
+    )
 
 
 def supplier_check_run(*, supplier_id: int, run_id: int | None = None) -> dict:
@@ -134,8 +178,15 @@ def _first_error(errors: dict) -> tuple[str, str, object]:
     return FeedReview.Reason.INVALID, "", "invalid"
 
 
-def feed_rows_apply(*, supplier: Supplier, rows: list[feeds.FeedRow], run: SupplierCheckRun | None) -> Counter:
-    """Validate each row and apply it, or hold it for review. Returns counts by outcome."""
+def feed_rows_apply(
+    *,
+    supplier: Supplier,
+    rows: list[feeds.FeedRow],
+    run: SupplierCheckRun | None,
+    heartbeat: Callable[[], None] | None = None,
+) -> Counter:
+    """Validate each row and apply it, or hold it for review (calling `heartbeat()` before each). Returns
+    counts by outcome."""
     lines = {
         (line.contract.reference, line.line_no): line
         for line in ContractLine.objects.filter(contract__supplier=supplier).select_related("contract__supplier")
@@ -143,6 +194,8 @@ def feed_rows_apply(*, supplier: Supplier, rows: list[feeds.FeedRow], run: Suppl
     counts: Counter = Counter(rows=len(rows))
     seen: set[str] = set()
     for row in rows:
+        if heartbeat is not None:
+            heartbeat()
         held = None
         data = row.data
         if not isinstance(data, dict):
@@ -186,8 +239,8 @@ def feed_rows_apply(*, supplier: Supplier, rows: list[feeds.FeedRow], run: Suppl
                 row=row,
                 reason=FeedReview.Reason.CONFLICT,
                 message=result.message,
-                field="shipment_ref",
-                value=notice["shipment_ref"],
+                field=result.field,
+                value=notice.get(result.field, ""),
             )
             counts["held"] += 1
     return counts
@@ -228,15 +281,19 @@ def overdue_alerts_raise(*, supplier: Supplier) -> int:
 def supplier_check_execute(*, run: SupplierCheckRun) -> SupplierCheckRun:
     """Pull the feed, apply it, raise alerts, re-forecast the supplier's projects; record the outcome on `run`."""
     supplier = run.supplier
+    lease = _Lease(run)
     counts: Counter = Counter()
     status, error = Run.Status.SUCCEEDED, ""
     try:
         rows = feeds.read_feed(supplier)
-        counts = feed_rows_apply(supplier=supplier, rows=rows, run=run)
+        counts = feed_rows_apply(supplier=supplier, rows=rows, run=run, heartbeat=lease.beat)
         counts["alerts_overdue"] = overdue_alerts_raise(supplier=supplier)
         for project in BuildProject.objects.filter(contracts__supplier=supplier).distinct():
+            lease.beat()
             project_forecast_refresh(project=project)
         supplier_reliability_refresh(supplier_ids=[supplier.pk])
+    except LeaseLost:
+        return Run.objects.get(pk=run.pk)  # the copy that took over records the outcome
     except (feeds.FeedInvalid, http.OutboundError) as exc:
         status, error = Run.Status.FAILED, f"{exc.code}: {exc}"
     except Exception as exc:
@@ -246,9 +303,11 @@ def supplier_check_execute(*, run: SupplierCheckRun) -> SupplierCheckRun:
 
 
 def _finish(run: SupplierCheckRun, status: str, counts: Counter, error: str) -> SupplierCheckRun:
-    run.status, run.finished_at, run.counts, run.error = status, timezone.now(), dict(counts), error
-    run.save(update_fields=["status", "finished_at", "counts", "error"])
-    return run
+    """Record the outcome, unless another copy took the run over meanwhile (its token, started_at, moved)."""
+    Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING, started_at=run.started_at).update(
+        status=status, finished_at=timezone.now(), counts=dict(counts), error=error
+    )
+    return Run.objects.select_related("supplier").get(pk=run.pk)
 
 
 def feed_review_resolve(*, review: FeedReview, status: str, actor) -> FeedReview:

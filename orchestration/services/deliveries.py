@@ -31,6 +31,7 @@ class NoticeResult:
     delivery: Delivery | None = None
     slips: list[tuple[str, Slip]] = field(default_factory=list)
     message: str = ""
+    field: str = "shipment_ref"  # the input a conflict is about
 
 
 def _committed(values: dict) -> date | None:
@@ -126,6 +127,24 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _against_line(line: ContractLine, values: dict) -> tuple[str, str] | None:
+    """(field, why) when a delivery's quantity or dates contradict its contract line; None when they fit."""
+    quantity = values.get("quantity")
+    if quantity is not None and Decimal(quantity) > line.quantity:
+        return "quantity", f"{quantity} is above the contract line's quantity ({line.quantity} {line.unit})"
+    signed = line.contract.signed_on
+    for name in DATE_FIELDS:
+        if signed and values.get(name) and values[name] < signed:
+            return name, f"{values[name]} is before the contract was signed ({signed})"
+    return None
+
+
+def _check_against_line(line: ContractLine, values: dict) -> None:
+    problem = _against_line(line, values)
+    if problem:
+        raise ApplicationError(problem[1], field=problem[0], code="contradicts_contract")
+
+
 def _lock_or_create(*, supplier: Supplier, shipment_ref: str, build) -> tuple[Delivery, bool]:
     """The delivery with this (supplier, shipment_ref), row-locked; or a new one. Safe against a racing insert."""
     locked = Delivery.objects.select_for_update().filter(supplier=supplier, shipment_ref=shipment_ref).first()
@@ -156,6 +175,9 @@ def ship_notice_apply(
     shipped = notice.get("status") == "shipped"
     if shipped and not notice.get("shipped_on"):
         return NoticeResult("conflict", message="status shipped needs shipped_on")
+    problem = _against_line(line, notice)
+    if problem:
+        return NoticeResult("conflict", message=problem[1], field=problem[0])
     dates = {name: notice.get(name) for name in DATE_FIELDS if notice.get(name) is not None}
     with transaction.atomic():
         delivery, created = _lock_or_create(
@@ -221,6 +243,11 @@ def delivery_create(
     source: str = Source.API,
 ) -> Delivery:
     """A planned delivery on a line (the promised delivery schedule), recorded by a planner."""
+    dates = {"promised_date": promised_date, "confirmed_date": confirmed_date, "expected_date": expected_date}
+    _check_against_line(line, {"quantity": quantity, **dates})
+    if Delivery.objects.filter(supplier_id=line.contract.supplier_id, shipment_ref=shipment_ref).exists():
+        raise ApplicationError(f"shipment {shipment_ref!r} exists for this supplier", field="shipment_ref",
+                               code="duplicate")  # fmt: skip
     delivery = Delivery(
         line=line,
         supplier_id=line.contract.supplier_id,
@@ -231,10 +258,11 @@ def delivery_create(
         expected_date=expected_date,
     )
     delivery.full_clean()
-    delivery.save()
-    DeliveryEvent.objects.create(
-        delivery=delivery, kind=DeliveryEvent.Kind.CREATED, to_status=delivery.status, source=source, actor=actor
-    )
+    with transaction.atomic():  # never a delivery without its `created` event (a crash in between)
+        delivery.save()
+        DeliveryEvent.objects.create(
+            delivery=delivery, kind=DeliveryEvent.Kind.CREATED, to_status=delivery.status, source=source, actor=actor
+        )
     return delivery
 
 
@@ -247,6 +275,7 @@ def delivery_update(*, delivery: Delivery, actor, source: str = Source.API, reas
         locked = Delivery.objects.select_for_update().select_related("line__contract__supplier").get(pk=delivery.pk)
         if "quantity" in fields and fields["quantity"] < locked.received_quantity:
             raise ApplicationError("quantity cannot go below the received quantity", field="quantity", code="invalid")
+        _check_against_line(locked.line, fields)
         _record_changes(
             locked, fields, source=source, actor=actor, run=None, kind=DeliveryEvent.Kind.UPDATED, reason=reason
         )
@@ -265,6 +294,10 @@ def delivery_receive(
             raise ApplicationError("cannot exceed the delivery's quantity", field="received_quantity", code="invalid")
         if actual_date > timezone.localdate():
             raise ApplicationError("cannot be in the future", field="actual_date", code="invalid")
+        if locked.shipped_on and actual_date < locked.shipped_on:
+            raise ApplicationError(
+                f"cannot be before the shipment was shipped ({locked.shipped_on})", field="actual_date", code="invalid"
+            )
         status = Delivery.Status.RECEIVED if received_quantity > 0 else locked.status
         new = {
             "received_quantity": received_quantity,

@@ -19,7 +19,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from orchestration.models import BuildProject, Category, Contract, ContractLine, Delivery, Source, Supplier
+from config.api.roles import SUPPLIER_GROUP
+from orchestration.models import (
+    BuildProject,
+    Category,
+    Contract,
+    ContractLine,
+    Delivery,
+    Source,
+    Supplier,
+    SupplierMembership,
+)
 from orchestration.services.blocks import block_transition
 from orchestration.services.checks import supplier_check_schedule_ensure
 from orchestration.services.contracts import contract_create
@@ -28,6 +38,7 @@ from orchestration.services.forecast import project_forecast_refresh, supplier_r
 from orchestration.services.projects import project_create
 from sitesel.errors import ApplicationError
 from sitesel.models import Site
+from sitesel.services.demo_users import demo_account_ensure
 
 PROJECT_NAME = "Demo 1 GW campus"
 CSV_SUPPLIER = Category.BUILDINGS  # this one reports by CSV file drop; the others by JSON feed
@@ -244,6 +255,15 @@ def demo_program_load(*, site: Site, feed_base_url: str = "http://127.0.0.1:8765
     project_forecast_refresh(project=project)
     csv_drop_write(project=project)
     return project, True
+
+
+@transaction.atomic
+def demo_supplier_account_ensure(*, secrets_dir: Path) -> tuple[str, str]:
+    """The demo's supplier account "supplier", acting for the chips supplier; returns (supplier name, password)."""
+    supplier = Supplier.objects.get(name=SUPPLIERS[Category.CHIPS].name)
+    user, password = demo_account_ensure(username="supplier", secrets_dir=secrets_dir, group=SUPPLIER_GROUP)
+    SupplierMembership.objects.update_or_create(user=user, defaults={"supplier": supplier})
+    return supplier.name, password
 
 
 # --- stand-in supplier feeds ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from orchestration.domain.errors import InvalidInput
 from orchestration.models import BomLine, BuildProject, CapacityBlock
 from sitesel.errors import ApplicationError
 
+LATEST_GO_LIVE = date(2200, 1, 1)
+
 
 @transaction.atomic
 def project_create(
@@ -37,6 +39,16 @@ def project_create(
         proposals = [propose_block_lines(mw, onsite_generation_mw=onsite_generation_mw_per_block) for mw in block_sizes]
     except InvalidInput as exc:
         raise ApplicationError(exc.message, field="target_mw", code="invalid_input") from None
+    try:  # forecasts add lead times to these dates: keep them far from date.max
+        last_go_live = planned_first_go_live + timedelta(days=blocks_interval_days * (len(block_sizes) - 1))
+    except OverflowError:
+        last_go_live = date.max
+    if last_go_live >= LATEST_GO_LIVE:
+        raise ApplicationError(
+            f"every block must go live before {LATEST_GO_LIVE}",
+            field="planned_first_go_live",
+            code="out_of_range",
+        )
     project = BuildProject(
         site=site,
         name=name,

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from config.api.permissions import user_is_planner
+from config.api.roles import internal_page
 from orchestration import selectors
 from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.dates import UNSCHEDULED
@@ -24,17 +23,10 @@ from orchestration.services.forecast import MANDATORY, forecast_as_data, program
 STATES = list(State)
 
 
-def _internal(request) -> selectors.Scope:
-    scope = selectors.user_scope(request.user)
-    if scope.restricted:
-        raise PermissionDenied("Programs are internal planning data.")
-    return scope
-
-
-@login_required
+@internal_page
 @require_GET
 def program_list(request):
-    projects = selectors.project_list(scope=_internal(request))
+    projects = selectors.project_list(scope=selectors.user_scope(request.user))
     return render(request, "orchestration/program_list.html", {"projects": projects})
 
 
@@ -105,10 +97,10 @@ def _quarter_chart(quarters: list[dict], width: int = 760, height: int = 240) ->
     }
 
 
-@login_required
+@internal_page
 @require_GET
 def program_dashboard(request, pk: int):
-    scope = _internal(request)
+    scope = selectors.user_scope(request.user)
     project = get_object_or_404(selectors.project_list(scope=scope), pk=pk)
     today = timezone.localdate()
     program = program_load(project=project, as_of=today)

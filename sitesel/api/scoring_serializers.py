@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from sitesel.api.serializers import plain_name
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 
 
@@ -14,6 +15,9 @@ class ScenarioSerializer(serializers.ModelSerializer):
         model = Scenario
         fields = ["id", "name", "description", "spec", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_name(self, value: str) -> str:
+        return plain_name(value)
 
 
 class ScoringRunCreateSerializer(serializers.Serializer):

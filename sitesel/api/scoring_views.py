@@ -27,7 +27,6 @@ from sitesel.api.views import ERROR_400, ERROR_409, READ_ERRORS, WRITE_ERRORS
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.services.scoring import (
     scenario_create,
-    scenario_default,
     scenario_update,
     scoring_cell_promote,
     scoring_run_create,
@@ -83,7 +82,8 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Scoring runs. POST starts one in the background and answers 202 with the URL to poll."""
 
     serializer_class = ScoringRunSerializer
-    queryset = ScoringRun.objects.select_related("scenario").defer("scenario__spec")
+    # The ranking archive (every result's breakdown, one blob per run) is read by results, never by these pages.
+    queryset = ScoringRun.objects.select_related("scenario").defer("ranking", "scenario__spec")
     filterset_class = ScoringRunFilter
 
     @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer, **WRITE_ERRORS})
@@ -91,16 +91,13 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ScoringRunCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        scenario = values.pop("scenario", None) or scenario_default()
-        run = scoring_run_create(scenario=scenario, actor=request.user, **values)
+        run = scoring_run_create(scenario=values.pop("scenario", None), actor=request.user, **values)
         body = ScoringRunSerializer(run, context={"request": request}).data
         location = request.build_absolute_uri(f"/api/v1/scoring-runs/{run.pk}/")
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     def _results(self, request, run: ScoringRun):
-        results = (
-            ScoringResult.objects.filter(run=run).select_related("site", "run").order_by("capacity_mw", "rank", "id")
-        )
+        results = ScoringResult.objects.filter(run=run).select_related("site").order_by("capacity_mw", "rank", "id")
         return ScoringResultFilter(request.query_params, queryset=results, request=request)
 
     @extend_schema(
@@ -140,9 +137,7 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(responses={200: ScoringResultDetailSerializer, **READ_ERRORS}, summary="One result in full")
     @action(detail=True, methods=["get"], url_path=r"results/(?P<result_id>\d+)")
     def result(self, request, pk=None, result_id=None):
-        result = get_object_or_404(
-            ScoringResult.objects.select_related("site", "run"), run=self.get_object(), pk=result_id
-        )
+        result = get_object_or_404(ScoringResult.objects.select_related("site"), run=self.get_object(), pk=result_id)
         return Response(ScoringResultDetailSerializer(result).data)
 
     @extend_schema(

@@ -5,18 +5,30 @@ Serializers validate and shape data only: saving goes through services (sitesel.
 
 from __future__ import annotations
 
+import copy
 import math
 
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.db import models as gis_models
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, WKBWriter
+from drf_spectacular.contrib.rest_framework_gis import GeoFeatureModelSerializerExtension, build_geo_schema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from sitesel.domain.text import name_problem
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 
 WGS84 = 4326
+
+
+def plain_name(value: str) -> str:
+    """`validate_name` of every serializer that takes a name: no control or bidi-override characters."""
+    problem = name_problem(value)
+    if problem:
+        raise serializers.ValidationError(f"The name {problem}.", code="invalid_character")
+    return value
 
 
 # --- errors and auth ---------------------------------------------------------------------------
@@ -86,10 +98,50 @@ class FeatureGeoSerializer(GeoFeatureModelSerializer):
         read_only_fields = fields
 
 
+class FeatureGeoSerializerSchema(GeoFeatureModelSerializerExtension):
+    """A feature's geometry is any GeoJSON type, or null for tabular layers. drf-spectacular's schema for a generic
+    geometry column lists only Point, LineString and Polygon, so real MultiPolygon counties broke the schema."""
+
+    target_class = FeatureGeoSerializer
+    match_subclasses = False
+    priority = 1
+
+    def map_serializer(self, auto_schema, direction):
+        schema = super().map_serializer(auto_schema, direction)
+        geometries = [
+            build_geo_schema(field(srid=WGS84))
+            for field in (gis_models.PointField, gis_models.LineStringField, gis_models.PolygonField,
+                          gis_models.MultiPointField, gis_models.MultiLineStringField, gis_models.MultiPolygonField,
+                          gis_models.GeometryCollectionField)
+        ]  # fmt: skip
+        schema["properties"]["geometry"] = {"oneOf": geometries, "nullable": True}
+        return schema
+
+
 # --- sites ------------------------------------------------------------------------------------
 
 
-class SiteFactsSerializer(serializers.ModelSerializer):
+class FieldsOnceMixin:
+    """Build a serializer class's fields once, and give each instance shallow copies.
+
+    ModelSerializer introspects the model and builds every field whenever a serializer is made, that is on
+    every request; for the site detail that was about a tenth of the request's CPU (docs/reliability.md §6).
+    A deep copy would not help: DRF deep-copies a field by constructing it again from its arguments. A shallow
+    copy is enough because binding a field to its serializer only sets attributes on the copy, and nothing
+    changes a field after it is built. Only for serializers whose fields do not depend on the instance, the
+    context or the request.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        fields = cls.__dict__.get("_fields_once")
+        if fields is None:  # two threads may both build them: same result
+            fields = super().get_fields()
+            cls._fields_once = fields
+        return {name: copy.copy(field) for name, field in fields.items()}
+
+
+class SiteFactsSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """Infrastructure facts around a site, computed from the layer versions listed in layer_versions."""
 
     layer_versions = serializers.DictField(child=serializers.IntegerField(), read_only=True)
@@ -143,15 +195,22 @@ class LatitudeField(_CoordinateField):
     low, high = -90.0, 90.0
 
 
-def _to_wgs84(geometry: GEOSGeometry) -> GEOSGeometry:
+def _to_wgs84(geometry: GEOSGeometry, raw: object) -> GEOSGeometry:
     if geometry.srid is None:
+        # GeoJSON without "crs" parses as WGS84; no SRID here means a declared CRS that GDAL does not know.
+        if isinstance(raw, dict) and "crs" in raw:
+            raise serializers.ValidationError(f"Unknown CRS {raw['crs']}; give WGS84 coordinates.", code="unknown_crs")
         geometry.srid = WGS84
     elif geometry.srid != WGS84:
         geometry.transform(WGS84)
+    if geometry.hasz:  # GeoJSON allows an elevation; our columns are 2D, and PostGIS would refuse it (a 500)
+        writer = WKBWriter()
+        writer.outdim = 2
+        geometry = GEOSGeometry(writer.write(geometry), srid=WGS84)
     return geometry
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A candidate site. Give the location as longitude + latitude or as a GeoJSON Point (WGS84)."""
 
     longitude = LongitudeField(help_text="WGS84 degrees; give with latitude, or give `point` instead.")
@@ -178,12 +237,15 @@ class SiteSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         )  # fmt: skip
 
+    def validate_name(self, value: str) -> str:
+        return plain_name(value)
+
     def validate_point(self, value: GEOSGeometry | None) -> Point | None:
         if value is None:
             return None
         if value.geom_type != "Point" or value.empty:
             raise serializers.ValidationError("Must be a GeoJSON Point.", code="invalid_geometry")
-        value = _to_wgs84(value)
+        value = _to_wgs84(value, self.initial_data.get("point"))
         if not (-180 <= value.x <= 180 and -90 <= value.y <= 90):
             raise serializers.ValidationError("Coordinates must be WGS84 degrees.", code="out_of_range")
         return value
@@ -195,7 +257,7 @@ class SiteSerializer(serializers.ModelSerializer):
             value = MultiPolygon(value, srid=value.srid)
         if value.geom_type != "MultiPolygon" or value.empty:
             raise serializers.ValidationError("Must be a GeoJSON Polygon or MultiPolygon.", code="invalid_geometry")
-        value = _to_wgs84(value)
+        value = _to_wgs84(value, self.initial_data.get("parcel"))
         if not value.valid:
             raise serializers.ValidationError(f"Invalid geometry: {value.valid_reason}.", code="invalid_geometry")
         return value
@@ -229,9 +291,20 @@ class SiteSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SiteGeoSerializer(GeoFeatureModelSerializer):
+class PointGeoJsonField(GeometryField):
+    """A WGS84 Point written as GeoJSON straight from its coordinates. drf-gis converts every geometry to a GDAL
+    one, exports it as JSON and parses that back, twice per feature: the largest CPU cost of the map page."""
+
+    def to_representation(self, value):
+        if isinstance(value, Point) and value.srid in (None, WGS84) and not value.empty and not value.hasz:
+            return {"type": "Point", "coordinates": [value.x, value.y]}
+        return super().to_representation(value)
+
+
+class SiteGeoSerializer(FieldsOnceMixin, GeoFeatureModelSerializer):
     """A site as a GeoJSON Feature on its point, with the facts a map colours by."""
 
+    point = PointGeoJsonField(read_only=True)
     distance_hv_230_km = serializers.FloatField(source="facts.distance_hv_230_km", read_only=True, allow_null=True)
     distance_hv_345_km = serializers.FloatField(source="facts.distance_hv_345_km", read_only=True, allow_null=True)
     distance_substation_km = serializers.FloatField(

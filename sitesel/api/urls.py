@@ -1,13 +1,13 @@
 """/api/v1/: auth, sites and layers (docs/api.md)."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from config.api.routers import IdRouter
 from sitesel.api import scoring_views, views
 
 app_name = "sitesel_api"
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("layers", views.LayerViewSet, basename="layer")
 router.register("scenarios", scoring_views.ScenarioViewSet, basename="scenario")

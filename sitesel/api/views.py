@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api.authentication import TokenAuthentication, expired_tokens_delete
 from sitesel import selectors
 from sitesel.api.filters import FeatureFilter, SiteFilter, ValidatedInBBoxFilter
 from sitesel.api.pagination import BoundedGeoJsonPagination
@@ -45,6 +46,7 @@ ERROR_401 = OpenApiResponse(ErrorResponseSerializer, description="No or bad toke
 ERROR_403 = OpenApiResponse(ErrorResponseSerializer, description="Writes need the planner role.")
 ERROR_404 = OpenApiResponse(ErrorResponseSerializer, description="Not found.")
 ERROR_409 = OpenApiResponse(ErrorResponseSerializer, description="Not allowed now; `message` says why.")
+ERROR_429 = OpenApiResponse(ErrorResponseSerializer, description="Too many attempts; retry after Retry-After seconds.")
 READ_ERRORS = {401: ERROR_401, 404: ERROR_404}
 WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
 
@@ -62,7 +64,7 @@ class LoginApi(APIView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: LoginResponseSerializer, 400: ERROR_400},
+        responses={200: LoginResponseSerializer, 400: ERROR_400, 429: ERROR_429},
         auth=[],
         tags=["auth"],
         summary="Log in and get an API token",
@@ -72,6 +74,7 @@ class LoginApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         instance, token = get_token_model().objects.create(user)
+        expired_tokens_delete(user=user)
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response(LoginResponseSerializer({"token": token, "expiry": instance.expiry}).data)
 
@@ -80,7 +83,7 @@ class LoginApi(APIView):
     request=None, responses={204: None, 401: ERROR_401}, tags=["auth"], summary="Revoke the token used for this request"
 )
 class LogoutApi(KnoxLogoutView):
-    pass
+    authentication_classes = (TokenAuthentication,)
 
 
 # --- sites ------------------------------------------------------------------------------------
@@ -107,6 +110,12 @@ class SiteViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.site_list()
 
+    def filter_queryset(self, queryset):
+        # A detail URL names its site; DRF would still build and validate the list's filter form on every GET.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def perform_create(self, serializer):
         serializer.instance = site_create(**serializer.validated_data)
 
@@ -124,7 +133,7 @@ class SiteViewSet(viewsets.ModelViewSet):
         detail=False, methods=["get"], serializer_class=SiteGeoSerializer, pagination_class=BoundedGeoJsonPagination
     )
     def geojson(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(selectors.site_map_list()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(

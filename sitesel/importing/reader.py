@@ -6,6 +6,7 @@ geometry) together with the 1-based row number of each record, so validation can
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,6 +118,12 @@ def _read_csv(path: Path, chunksize: int | None = None):
         raise ImportFailed(f"cannot read {path.name}: {exc}") from None
 
 
+def _first_line_with_nul(path: Path) -> int | None:
+    # pandas ends a cell at a NUL byte and silently drops the rest of it, so look for one first.
+    with (gzip.open if path.name.lower().endswith(".gz") else open)(path, "rb") as handle:
+        return next((number for number, line in enumerate(handle, start=1) if b"\x00" in line), None)
+
+
 def open_source(path: Path, *, source_crs: str | None = None, needs_geometry: bool) -> SourceFile:
     """Open a file and check what can be checked before reading rows: format, columns, CRS."""
     if not path.exists():
@@ -129,6 +136,9 @@ def open_source(path: Path, *, source_crs: str | None = None, needs_geometry: bo
             total = sum(len(chunk) for chunk in _read_csv(path, chunksize=50_000))
         except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as exc:
             raise ImportFailed(f"cannot read {path.name}: {exc}") from None
+        nul = _first_line_with_nul(path)
+        if nul is not None:
+            raise ImportFailed(f"cannot read {path.name}: line {nul} contains a NUL byte (not a text CSV)")
         lon_lat = find_lon_lat(columns) if needs_geometry else None
         if needs_geometry and lon_lat is None:
             raise ImportFailed(

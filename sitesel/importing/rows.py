@@ -114,6 +114,13 @@ def check_geometries(
     return geoms, errors, repaired
 
 
+# Physical bounds: no plant or queue entry exceeds 100 GW (the largest plant, Three Gorges, is 22.5 GW) and
+# no line runs above 2,000 kV (the highest in service is 1,100 kV UHVDC). Beyond them a row is a unit error.
+NUMERIC_BOUNDS = {"capacity_mw": (0.0, 100_000.0), "voltage_kv": (0.0, 2_000.0)}
+# Queue entries may be negative: a repower that lowers a plant's capacity is queued as such (ERCOT 18INR0064: -7.2 MW).
+SIGNED_CAPACITY_KINDS = frozenset({"interconnection_queue"})
+
+
 def typed_values(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[dict[str, pd.Series], list[RowError]]:
     """Pick the typed Feature fields; numbers that do not parse are errors naming the column."""
     values: dict[str, pd.Series] = {}
@@ -128,6 +135,15 @@ def typed_values(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[
             errors += [
                 RowError(int(rows[i]), column, f"{raw[i]!r} is not a number ({field_name})") for i in raw.index[bad]
             ]
+            if field_name in NUMERIC_BOUNDS:
+                low, high = NUMERIC_BOUNDS[field_name]
+                if field_name == "capacity_mw" and spec.kind in SIGNED_CAPACITY_KINDS:
+                    low = -high
+                out = present & ~bad & ((parsed < low) | (parsed > high))
+                errors += [
+                    RowError(int(rows[i]), column, f"{raw[i]} is outside {low:g}..{high:g} ({field_name})")
+                    for i in raw.index[out]
+                ]
             values[field_name] = parsed.where(present & ~bad, None).astype(object)
         else:
             values[field_name] = _clean_text(field_name, raw.where(raw.notna(), "").astype(str).str.strip())

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from sitesel.domain.text import name_problem
 from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.reader import open_source
 from sitesel.importing.rows import check_geometries, points_from_lon_lat
@@ -83,6 +84,8 @@ def read_sites(
                 errors.append(RowError(row, "name", "empty name"))
             elif len(name) > 200:
                 errors.append(RowError(row, "name", "longer than 200 characters"))
+            elif problem := name_problem(name):
+                errors.append(RowError(row, "name", problem))
             if source_ref in seen:
                 errors.append(RowError(row, id_column or "name", f"duplicate site id {source_ref!r}"))
             seen.add(source_ref)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sitesel.models.sites import Site
 
@@ -64,6 +65,10 @@ class ScoringRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
+    )
+    sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,4 +1,5 @@
-"""Demo accounts: an admin and a planner, with passwords kept in .run/ so re-runs reuse them."""
+"""Demo accounts: admin, planner and viewer (and a supplier, by the orchestration demo), with passwords kept
+in .run/ so re-runs reuse them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from config.api.permissions import PLANNER_GROUP
+from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
 
 
 def _password(path: Path) -> str:
@@ -22,17 +23,21 @@ def _password(path: Path) -> str:
 
 
 @transaction.atomic
+def demo_account_ensure(*, username: str, secrets_dir: Path, group: str | None) -> tuple[User, str]:
+    """Create (or reset) one demo account: a superuser when `group` is None, else a member of `group` only."""
+    password = _password(secrets_dir / f"{username}-password")
+    user, _ = User.objects.get_or_create(username=username)
+    user.is_staff = user.is_superuser = group is None
+    user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=group)[0]] if group else [])
+    return user, password
+
+
+@transaction.atomic
 def demo_users_ensure(*, secrets_dir: Path) -> dict[str, str]:
-    """Create (or reset) the demo admin and planner; returns username -> password."""
-    planners, _ = Group.objects.get_or_create(name=PLANNER_GROUP)
+    """Create (or reset) the demo admin, planner and viewer; returns username -> password."""
     accounts = {}
-    for username, is_admin in (("admin", True), ("planner", False)):
-        password = _password(secrets_dir / f"{username}-password")
-        user, _ = User.objects.get_or_create(username=username)
-        user.is_staff = user.is_superuser = is_admin
-        user.set_password(password)
-        user.save()
-        if not is_admin:
-            user.groups.add(planners)
-        accounts[username] = password
+    for username, group in (("admin", None), ("planner", PLANNER_GROUP), ("viewer", VIEWER_GROUP)):
+        accounts[username] = demo_account_ensure(username=username, secrets_dir=secrets_dir, group=group)[1]
     return accounts

@@ -74,8 +74,8 @@ def layer_import(
         "join_eia860": join_eia860.name if join_eia860 else None,
     }
 
-    layer = layer_get_or_create(spec)
-    current = layer.current_version
+    layer = Layer.objects.filter(kind=spec.kind).select_related("current_version").first()
+    current = layer.current_version if layer else None
     if current is not None and current.checksum_sha256 == checksum and current.options == options:
         return LayerImportResult(kind, current.number, unchanged=True, row_count=current.row_count)
 
@@ -93,10 +93,12 @@ def layer_import(
 
     try:
         with transaction.atomic(durable=True):
+            # Created inside the transaction: a failed first import leaves no empty layer behind.
+            layer = layer_get_or_create(spec)
             return _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress)
     except _NothingChanged:
-        current = Layer.objects.get(pk=layer.pk).current_version
-        return LayerImportResult(kind, current.number if current else None, unchanged=True)
+        number = Layer.objects.filter(kind=spec.kind).values_list("current_version__number", flat=True).first()
+        return LayerImportResult(kind, number, unchanged=True)
 
 
 def _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress):

@@ -1,6 +1,14 @@
 """Periodic jobs kept in the database (django-celery-beat), so admins can edit them in the admin."""
 
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django.conf import settings
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+# The sweepers re-enqueue stalled work (sitesel/services/sweeper.py). Named by task so this module stays
+# free of orchestration imports (orchestration may import sitesel, never the reverse).
+SWEEPERS = {
+    "Sweep stalled scoring runs": "sitesel.scoring_runs_sweep",
+    "Sweep stalled supplier checks": "orchestration.supplier_checks_sweep",
+}
 
 
 def periodic_tasks_ensure() -> list[str]:
@@ -11,4 +19,12 @@ def periodic_tasks_ensure() -> list[str]:
     PeriodicTask.objects.get_or_create(
         name="Refresh site facts nightly", defaults={"task": "sitesel.site_facts_refresh", "crontab": nightly}
     )
+    every, _ = IntervalSchedule.objects.get_or_create(
+        every=settings.SWEEPER_INTERVAL_SECONDS, period=IntervalSchedule.SECONDS
+    )
+    for name, task in SWEEPERS.items():
+        # A sweep is useless once the next one is due: expire its message rather than let sweeps queue up.
+        PeriodicTask.objects.get_or_create(
+            name=name, defaults={"task": task, "interval": every, "expire_seconds": settings.SWEEPER_INTERVAL_SECONDS}
+        )
     return list(PeriodicTask.objects.filter(enabled=True).values_list("name", flat=True))

@@ -27,7 +27,16 @@ from sitesel.errors import ApplicationError, Conflict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.scoring.compute import Points, compute_chunk
 from sitesel.scoring.grid import cell_points, conus_grid
-from sitesel.scoring.store import by_capacity, copy_frame, pack_chunk, pack_ranking, unpack_chunks
+from sitesel.scoring.store import (
+    by_capacity,
+    chunk_arrays,
+    copy_frame,
+    merge_chunks,
+    pack_chunk,
+    pack_ranking,
+    stored_as_read,
+    unpack_chunks,
+)
 from sitesel.services.site_facts import sites_points
 from sitesel.spatial.snapshot import get_snapshot
 
@@ -73,6 +82,16 @@ def _filtered_site_ids(site_filter: dict[str, Any]) -> list[int]:
     unknown = set(site_filter) - set(SITE_FILTERS)
     if unknown:
         raise ApplicationError(f"unknown site filter {sorted(unknown)[0]!r}", field=f"site_filter.{sorted(unknown)[0]}")
+    for name, value in site_filter.items():
+        if name in ("ids", "tags"):
+            item = int if name == "ids" else str
+            ok = isinstance(value, list) and all(isinstance(v, item) and not isinstance(v, bool) for v in value)
+            ok = ok and (name == "tags" or all(0 < v < 2**63 for v in value))
+        else:
+            ok = value is None or isinstance(value, str)
+        if not ok:
+            expected = {"ids": "a list of site ids", "tags": "a list of tags"}.get(name, "a string")
+            raise ApplicationError(f"must be {expected}", field=f"site_filter.{name}")
     sites = Site.objects.all()
     if site_filter.get("ids"):
         sites = sites.filter(pk__in=site_filter["ids"])
@@ -88,7 +107,7 @@ def _filtered_site_ids(site_filter: dict[str, Any]) -> list[int]:
 @transaction.atomic(durable=True)
 def scoring_run_create(
     *,
-    scenario: Scenario,
+    scenario: Scenario | None,
     mode: str = ScoringRun.Mode.SITES,
     site_filter: dict[str, Any] | None = None,
     cell_size_km: float | None = None,
@@ -96,7 +115,11 @@ def scoring_run_create(
     draws: int | None = None,
     actor=None,
 ) -> ScoringRun:
-    """Plan a run and enqueue it after commit. Raises ApplicationError naming the field at fault."""
+    """Plan a run and enqueue it after commit. Raises ApplicationError naming the field at fault.
+
+    `scenario` None is the built-in one, created in this transaction so a refused run leaves nothing behind.
+    """
+    scenario = scenario or scenario_default()
     spec = scenario_spec_validate(scenario.spec)
     draws = draws or settings.SCORING_DRAWS
     run = ScoringRun(
@@ -141,8 +164,9 @@ def scoring_run_execute(*, run_id: int) -> list[int]:
 
     Returns the chunk indexes still to do; the task fans them out.
     """
+    now = timezone.now()
     claimed = ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.QUEUED).update(
-        status=ScoringRun.Status.RUNNING, started_at=timezone.now(), layer_versions=get_snapshot().versions
+        status=ScoringRun.Status.RUNNING, started_at=now, heartbeat_at=now, layer_versions=get_snapshot().versions
     )
     run = ScoringRun.objects.get(pk=run_id)
     if not claimed and run.status != ScoringRun.Status.RUNNING:
@@ -159,6 +183,31 @@ def _chunk_points(run: ScoringRun, chunk: ScoringChunk) -> Points:
     return Points(ids=ids, lon=lon, lat=lat, x=x, y=y, land_price_usd_per_acre=land)
 
 
+def _chunk_compute_arrays(run: ScoringRun, chunk: ScoringChunk) -> dict[str, np.ndarray]:
+    """Measures and economics of one chunk's points, as stored in its archive."""
+    spec = scenario_from_dict(run.scenario_spec)
+    params = parameters_with_overrides(dict(spec.economics_overrides))
+    rows = compute_chunk(get_snapshot(), _chunk_points(run, chunk), run.capacities_mw, params, run.seed, run.draws)
+    return chunk_arrays(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
+
+
+def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float) -> bool:
+    """Mark the chunk done with its archive, once: under its row lock, False if another attempt stored it first.
+
+    Call inside a transaction. It locks the chunk, then the run's row (by updating it): every path takes
+    them in that order.
+    """
+    locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)
+    if locked.done:
+        return False
+    ScoringChunk.objects.filter(pk=chunk.pk).update(
+        done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
+    )
+    # Each stored chunk is the run's heartbeat: the sweeper re-enqueues a run silent for a lease.
+    ScoringRun.objects.filter(pk=chunk.run_id).update(chunks_done=F("chunks_done") + 1, heartbeat_at=timezone.now())
+    return True
+
+
 def scoring_chunk_compute(*, run_id: int, index: int) -> int:
     """Compute one chunk and store its numbers once; a repeated call on a done chunk writes nothing."""
     run = ScoringRun.objects.get(pk=run_id)
@@ -166,19 +215,37 @@ def scoring_chunk_compute(*, run_id: int, index: int) -> int:
     if chunk.done or run.status != ScoringRun.Status.RUNNING:
         return 0
     started = time.perf_counter()
-    spec = scenario_from_dict(run.scenario_spec)
-    params = parameters_with_overrides(dict(spec.economics_overrides))
-    rows = compute_chunk(get_snapshot(), _chunk_points(run, chunk), run.capacities_mw, params, run.seed, run.draws)
-    payload = pack_chunk(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
+    arrays = _chunk_compute_arrays(run, chunk)
+    payload = pack_chunk(arrays)
     with transaction.atomic():
-        locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)
-        if locked.done:
+        if not _chunk_store(chunk, payload, started):
             return 0
-        ScoringChunk.objects.filter(pk=chunk.pk).update(
-            done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
-        )
-        ScoringRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
-    return len(rows.points.ids)
+    return len(arrays["ids"])
+
+
+def scoring_run_compute_single(*, run_id: int, index: int) -> ScoringRun:
+    """A one-chunk run, whole: compute the chunk, then store it and rank it in one transaction, from memory.
+
+    Against a chunk step and a finalize step it saves reading the archive back and one commit, which is
+    what a small run's latency is made of (docs/performance.md). Idempotent like the two steps it replaces.
+    """
+    run = ScoringRun.objects.get(pk=run_id)
+    chunk = ScoringChunk.objects.get(run=run, index=index)
+    if chunk.done or run.chunks_total != 1:  # also the last chunk of a larger run: rank from every archive
+        scoring_chunk_compute(run_id=run_id, index=index)
+        return scoring_run_finalize(run_id=run_id)
+    if run.status != ScoringRun.Status.RUNNING:
+        return run
+    started = time.perf_counter()
+    arrays = _chunk_compute_arrays(run, chunk)
+    payload = pack_chunk(arrays)
+    with transaction.atomic():
+        if not _chunk_store(chunk, payload, started):
+            return ScoringRun.objects.get(pk=run_id)  # another attempt stored it, and ranks it
+        locked = ScoringRun.objects.select_for_update().get(pk=run_id)
+        if locked.status == ScoringRun.Status.RUNNING:
+            _rank_and_store(locked, merge_chunks([(index, stored_as_read(arrays))]), started)
+    return ScoringRun.objects.get(pk=run_id)
 
 
 def _results_frame(
@@ -239,7 +306,6 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
     if run.chunks.filter(done=False).exists():
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started = time.perf_counter()
-    spec = scenario_from_dict(run.scenario_spec)
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ScoringRun.Status.RUNNING:
@@ -247,21 +313,25 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         merged = unpack_chunks(
             (index, bytes(payload)) for index, payload in run.chunks.order_by("index").values_list("index", "payload")
         )
-        frame, eligible, ranking = _results_frame(run, merged, spec)
-        ScoringResult.objects.filter(run=run).delete()
-        written = copy_frame(
-            ScoringResult._meta.db_table,
-            frame,
-            text_columns=("state", "county_fips", "binding_constraint", "power_binding_constraint"),
-        )
-        chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
-        timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
-                   "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
-        ScoringRun.objects.filter(pk=run.pk).update(
-            status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, ranking=ranking,
-            results_count=written, timings=timings,
-        )  # fmt: skip
+        _rank_and_store(locked, merged, started)
     return ScoringRun.objects.get(pk=run.pk)
+
+
+def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: float) -> None:
+    """Score and rank all of a run's points, replace its result rows, and mark it succeeded.
+
+    Call inside a transaction holding the run's row lock; rows of an earlier attempt are removed first.
+    """
+    frame, eligible, ranking = _results_frame(run, merged, scenario_from_dict(run.scenario_spec))
+    ScoringResult.objects.filter(run=run).delete()
+    written = copy_frame(ScoringResult._meta.db_table, frame)
+    chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
+    timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
+               "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+    ScoringRun.objects.filter(pk=run.pk).update(
+        status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, ranking=ranking,
+        results_count=written, timings=timings,
+    )  # fmt: skip
 
 
 def scoring_run_fail(*, run_id: int, error: str) -> None:

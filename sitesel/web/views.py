@@ -1,7 +1,8 @@
 """Server-rendered planner pages (docs/web-ui.md): home, sites map, site page, scoring runs.
 
-Every page is behind login and reads through selectors with a constant number of queries; the map's
-JSON endpoints serve our own layers (no tile server, no external URL).
+Every page is behind login, for admins, planners and viewers only (config.api.roles), and reads through
+selectors with a constant number of queries; the map's JSON endpoints serve our own layers (no tile server,
+no external URL).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.api.permissions import user_is_planner
+from config.api.roles import internal_page
 from sitesel import selectors
 from sitesel.domain.errors import InvalidScenario
 from sitesel.errors import ApplicationError
@@ -28,7 +29,7 @@ from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
 CAPACITIES = (50.0, 1000.0)
 # Pages sign in at settings.LOGIN_URL (/login/), open to any active user: /admin/login/ admits staff only,
-# and planners are not staff.
+# and planners are not staff. A signed-in supplier or role-less user then gets a 403 on every page.
 
 
 class LoginView(auth_views.LoginView):
@@ -37,7 +38,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
+@internal_page
 def home(request):
     """The planner's start page: where things are, the layers loaded and the candidate sites."""
     layers = selectors.layer_list()
@@ -53,7 +54,7 @@ def _capacity(request) -> float:
     return capacity if capacity in CAPACITIES else 1000.0
 
 
-@login_required
+@internal_page
 @require_GET
 def site_map(request):
     """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
@@ -91,7 +92,7 @@ def _feature_collection(features: list[dict]) -> HttpResponse:
     return response
 
 
-@login_required
+@internal_page
 @require_GET
 def map_boundaries(request):
     """Our state boundaries (the map's base layer), simplified in PostGIS."""
@@ -111,7 +112,7 @@ def _bbox(raw: str | None) -> Polygon | None:
     return Polygon.from_bbox((west, south, east, north))
 
 
-@login_required
+@internal_page
 @require_GET
 def map_overlay(request, kind: str):
     """One overlay's features inside `?bbox=west,south,east,north` (lon/lat), simplified, at most 5,000."""
@@ -169,7 +170,7 @@ def _capacity_column(result) -> dict:
     }
 
 
-@login_required
+@internal_page
 @require_GET
 def site_detail(request, pk: int):
     """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
@@ -185,7 +186,7 @@ def site_detail(request, pk: int):
     return render(request, "sitesel/web/site.html", context)
 
 
-@login_required
+@internal_page
 @require_http_methods(["GET", "POST"])
 def run_list(request):
     """Recent scoring runs and the form that starts one (planners)."""
@@ -223,7 +224,7 @@ def run_list(request):
     return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start})
 
 
-@login_required
+@internal_page
 @require_GET
 def run_detail(request, pk: int):
     """Progress (polled live while the run works) and the top 50 per capacity once it succeeded."""

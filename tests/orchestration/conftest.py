@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,6 +17,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from config.api.permissions import PLANNER_GROUP
+from orchestration.loopback import QuietHandler, serve_in_thread
 from orchestration.models import BuildProject, CapacityBlock, Category, Contract, ContractLine, Delivery, Supplier
 from orchestration.services.contracts import contract_create
 from orchestration.services.deliveries import delivery_create, delivery_install, delivery_receive
@@ -120,14 +120,14 @@ def complete(program: Program, categories, block: CapacityBlock) -> None:
 
 
 class LocalServer:
-    """ThreadingHTTPServer on 127.0.0.1 whose responses the test sets per path; records every request."""
+    """An HTTP server on 127.0.0.1 whose responses the test sets per path; records every request."""
 
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, dict[str, str], bytes, float]] = {}
         self.requests: list[tuple[str, str, bytes]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _respond(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
@@ -151,13 +151,8 @@ class LocalServer:
 
             do_GET = do_POST = _respond  # noqa: N815
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = serve_in_thread(Handler)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -173,7 +168,6 @@ class LocalServer:
 @pytest.fixture
 def local_server():
     server = LocalServer()
-    server.thread.start()
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from config.api.roles import SUPPLIER_GROUP
 from orchestration.models import (
     Alert,
     Category,
@@ -15,7 +16,6 @@ from orchestration.models import (
     SupplierCheckRun,
     SupplierMembership,
 )
-from orchestration.selectors import SUPPLIER_GROUP
 from orchestration.services.deliveries import delivery_create
 
 from .conftest import complete, make_program, today
@@ -74,8 +74,8 @@ def test_a_supplier_user_sees_only_its_own_rows_in_every_list(two_suppliers, pla
             assert {r["contract"] for r in mine} == {a.contracts.get().pk}
         else:
             assert {owner_of[path](r) for r in mine} == {a.pk}, path
-    for path in INTERNAL:
-        assert rows(bob, path) == [], path
+    for path in INTERNAL:  # internal planning data: refused outright, not just empty
+        assert bob.get(f"/api/v1/{path}/").status_code == 403, path
     # The planner sees both suppliers' rows.
     assert {r["supplier"] for r in rows(client_for(planner), "deliveries")} >= {a.pk, b.pk}
 
@@ -90,14 +90,14 @@ def test_a_supplier_user_gets_404_on_another_suppliers_details(two_suppliers, pr
         "deliveries": Delivery.objects.get(shipment_ref="CAROL-1").pk,
         "feed-reviews": FeedReview.objects.get(supplier=b).pk,
         "supplier-checks": SupplierCheckRun.objects.get(supplier=b).pk,
-        "projects": program.project.pk,
-        "blocks": program.blocks[0].pk,
-        "alerts": Alert.objects.get().pk,
     }
     for path, pk in other.items():
         assert bob.get(f"/api/v1/{path}/{pk}/").status_code == 404, path
-    assert bob.get(f"/api/v1/projects/{program.project.pk}/forecast/").status_code == 404
-    assert bob.get(f"/api/v1/blocks/{program.blocks[0].pk}/alignment/").status_code == 404
+    internal = {"projects": program.project.pk, "blocks": program.blocks[0].pk, "alerts": Alert.objects.get().pk}
+    for path, pk in internal.items():
+        assert bob.get(f"/api/v1/{path}/{pk}/").status_code == 403, path
+    assert bob.get(f"/api/v1/projects/{program.project.pk}/forecast/").status_code == 403
+    assert bob.get(f"/api/v1/blocks/{program.blocks[0].pk}/alignment/").status_code == 403
     own = bob.get(f"/api/v1/contracts/{a.contracts.get().pk}/")
     assert own.status_code == 200 and own.json()["lines"]
 
@@ -161,8 +161,10 @@ def test_a_supplier_group_member_without_a_supplier_sees_nothing(two_suppliers, 
     user = django_user_model.objects.create_user("eve", password="x")
     user.groups.add(Group.objects.get(name=SUPPLIER_GROUP))
     eve = client_for(user)
-    for path in OWNED + INTERNAL:
+    for path in OWNED:
         assert rows(eve, path) == [], path
+    for path in INTERNAL:
+        assert eve.get(f"/api/v1/{path}/").status_code == 403, path
 
 
 def test_transition_endpoint_answers_409_with_reasons_and_200_when_allowed(program, planner):

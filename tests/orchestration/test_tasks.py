@@ -108,8 +108,9 @@ def test_alerts_raised_by_a_check_are_sent_by_the_worker_after_commit(worker, fe
 def test_a_check_re_delivered_after_a_worker_crash_neither_loses_nor_duplicates(worker, feed_supplier):
     supplier, body = feed_supplier
     # The crashed worker had claimed the run and applied the first two rows before it died.
+    crashed_at = timezone.now() - timedelta(hours=2)
     run = SupplierCheckRun.objects.create(
-        supplier=supplier, trigger="manual", status="running", started_at=timezone.now() - timedelta(hours=2)
+        supplier=supplier, trigger="manual", status="running", started_at=crashed_at, heartbeat_at=crashed_at
     )
     feed_rows_apply(supplier=supplier, rows=parse_json(body)[:2], run=run)
     assert Delivery.objects.filter(supplier=supplier).count() == 2

@@ -1,6 +1,6 @@
 """REST API end to end: auth, roles, site writes through services, status moves, GeoJSON, layers, schema.
 
-Personas: alice is a planner (group "planner"), bob only reads (no group). The shared conftest may have
+Personas: alice is a planner (group "planner"), bob only reads (group "viewer"). The shared conftest may have
 loaded the real layers; these tests make their own rows far from them (a test county in the Pacific,
 a layer kind of their own) so they hold either way.
 """
@@ -18,7 +18,7 @@ from drf_spectacular.views import SpectacularRedocView
 from knox.models import AuthToken
 from rest_framework.test import APIClient, APIRequestFactory
 
-from config.api.permissions import PLANNER_GROUP
+from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,9 @@ def alice(db) -> User:
 
 @pytest.fixture
 def bob(db) -> User:
-    return User.objects.create_user("bob", password=PASSWORD)
+    user = User.objects.create_user("bob", password=PASSWORD)
+    user.groups.add(Group.objects.get_or_create(name=VIEWER_GROUP)[0])
+    return user
 
 
 def _client_for(user: User) -> APIClient:

@@ -12,13 +12,14 @@ from django.test import override_settings
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from config.api.permissions import PLANNER_GROUP
+from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
 from config.celery_app import app
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import (
     scoring_cell_promote,
     scoring_chunk_compute,
+    scoring_run_compute_single,
     scoring_run_create,
     scoring_run_execute,
     scoring_run_finalize,
@@ -95,6 +96,47 @@ def test_redelivered_chunks_and_finalize_write_no_duplicates(demo_sites, scenari
     assert chunk.attempts == 1 and chunk.payload is not None  # kept: it holds every result's detail
 
 
+def _ranking(run: ScoringRun) -> list[tuple]:
+    return list(
+        ScoringResult.objects.filter(run=run)
+        .order_by("capacity_mw", "site_id")
+        .values_list("site_id", "capacity_mw", "eligible", "rank", "score", "capex_per_mw_usd", "binding_constraint")
+    )
+
+
+def test_a_one_chunk_run_ranked_from_memory_matches_the_two_steps(
+    demo_sites, scenario, django_capture_on_commit_callbacks
+):
+    stepwise = _run_inline(scoring_run_create(scenario=scenario, seed=3))
+    run = scoring_run_create(scenario=scenario, seed=3)
+    [index] = scoring_run_execute(run_id=run.pk)
+    single = scoring_run_compute_single(run_id=run.pk, index=index)
+
+    assert single.status == "succeeded" and single.results_count == 2 * demo_sites
+    assert _ranking(single) == _ranking(stepwise)
+    best, best_stepwise = (ScoringResult.objects.get(run=r, capacity_mw=1000, rank=1) for r in (single, stepwise))
+    assert (best.breakdown, best.measures, best.economics) == (
+        best_stepwise.breakdown,
+        best_stepwise.measures,
+        best_stepwise.economics,
+    )
+    again = scoring_run_compute_single(run_id=run.pk, index=index)  # a re-delivered start
+    assert again.results_count == 2 * demo_sites == ScoringResult.objects.filter(run=run).count()
+    assert ScoringChunk.objects.get(run=run).attempts == 1
+
+
+@override_settings(SCORING_SITES_PER_CHUNK=25)
+def test_the_last_chunk_of_a_larger_run_is_ranked_with_every_chunk(
+    demo_sites, scenario, django_capture_on_commit_callbacks
+):
+    run = scoring_run_create(scenario=scenario)
+    *first, last = scoring_run_execute(run_id=run.pk)
+    for index in first:
+        scoring_chunk_compute(run_id=run.pk, index=index)
+    done = scoring_run_compute_single(run_id=run.pk, index=last)
+    assert done.status == "succeeded" and done.results_count == 2 * demo_sites
+
+
 def test_same_inputs_give_the_same_ranking(demo_sites, scenario, django_capture_on_commit_callbacks):
     first = _run_inline(scoring_run_create(scenario=scenario, seed=7))
     second = _run_inline(scoring_run_create(scenario=scenario, seed=7))
@@ -148,8 +190,7 @@ def test_a_real_celery_worker_runs_a_run_to_the_end(real_layers_committed):
 
 def _client(username: str, planner: bool) -> APIClient:
     user = User.objects.create_user(username)
-    if planner:
-        user.groups.add(Group.objects.get_or_create(name=PLANNER_GROUP)[0])
+    user.groups.add(Group.objects.get_or_create(name=PLANNER_GROUP if planner else VIEWER_GROUP)[0])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
     return client

@@ -1,7 +1,8 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import Point
 
+from config.api.roles import VIEWER_GROUP
 from sitesel.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -13,9 +14,16 @@ def test_home_requires_login(client):
     assert response["Location"].startswith("/login/")
 
 
+def test_a_signed_in_user_with_no_role_gets_a_403(client):
+    client.force_login(User.objects.create(username="nobody"))
+    assert client.get("/").status_code == 403
+
+
 def test_home_lists_sites_and_layers(client):
     Site.objects.create(name="Homer City powered land", point=Point(-79.2, 40.5, srid=4326))
-    client.force_login(User.objects.create(username="viewer"))
+    viewer = User.objects.create(username="viewer")
+    viewer.groups.add(Group.objects.get_or_create(name=VIEWER_GROUP)[0])
+    client.force_login(viewer)
     page = client.get("/").content.decode()
     assert "Homer City powered land" in page
     assert "High-voltage transmission lines (OSM/GridKit)" in page

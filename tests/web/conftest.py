@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from config.api.permissions import PLANNER_GROUP
+from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
 from sitesel.models import ScoringRun, Site
 from sitesel.services.demo_layers import demo_layers_import
 from sitesel.services.scoring import (
@@ -74,5 +74,7 @@ def planner_client(client, planner):
 
 @pytest.fixture
 def viewer_client(client, db):
-    client.force_login(User.objects.create_user(username="viewer"))
+    viewer = User.objects.create_user(username="viewer")
+    viewer.groups.add(Group.objects.get_or_create(name=VIEWER_GROUP)[0])
+    client.force_login(viewer)
     return client

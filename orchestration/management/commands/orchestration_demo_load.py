@@ -1,8 +1,11 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
 
 from orchestration.models import ContractLine, Delivery, PromiseChange
-from orchestration.services.demo import demo_program_load, demo_site_pick
+from orchestration.services.demo import demo_program_load, demo_site_pick, demo_supplier_account_ensure
 from sitesel.errors import ApplicationError
 
 
@@ -15,6 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--site-id", type=int, help="default: best site of the latest succeeded scoring run")
         parser.add_argument("--feed-base-url", default="http://127.0.0.1:8765", help="the stand-in feed server")
+        parser.add_argument("--secrets-dir", type=Path, default=settings.BASE_DIR / ".run")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -32,3 +36,5 @@ class Command(BaseCommand):
             f"(${value:,.0f}), {lines.count()} lines, {deliveries.count()} deliveries, "
             f"{PromiseChange.objects.filter(delivery__in=deliveries, days__gt=0).count()} recorded slips"
         )
+        supplier, _ = demo_supplier_account_ensure(secrets_dir=options["secrets_dir"])
+        self.stdout.write(f"Supplier account: supplier, acting for {supplier} (password in {options['secrets_dir']})")
