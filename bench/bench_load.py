@@ -1,7 +1,7 @@
 """Load benchmark: the API under gunicorn on loopback, token-authenticated, in bounded runs.
 
     .venv/bin/python bench/bench_load.py [--workers 2] [--worker-class gthread] [--threads 4] [--preload]
-                                         [--concurrency 16] [--seconds 20] [--warmup 5]
+                                         [--concurrency 8] [--seconds 20] [--warmup 5]
                                          [--compare sync:3,gthread:2x4,gthread:3x4,gthread:2x8]
 
 It uses its own database (sitesel_load on the server of DATABASE_URL) and Redis DB 10, migrates it, loads the
@@ -322,7 +322,7 @@ def main() -> int:
     parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--preload", action="store_true")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument(

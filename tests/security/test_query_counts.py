@@ -192,6 +192,7 @@ def test_list_endpoints_run_the_same_queries_at_every_page_size(planner_client):
                 short[template] = (n, _rows(body))
 
     assert short == {}, "not enough rows to compare page sizes"
+    print("\nqueries per request:", ", ".join(f"{path} {sorted(set(n))}" for path, n in counts.items()))
     varying = {path: n for path, n in counts.items() if len(set(n)) != 1}
     assert varying == {}, f"queries per request at page sizes / child counts {PAGE_SIZES}: {varying}"
 
