@@ -153,3 +153,17 @@ def test_the_schedules_service_runs_both_sweepers_every_interval(settings):
         periodic = PeriodicTask.objects.get(name=name)
         assert name in names and periodic.task == task and task in app.tasks
         assert (periodic.interval.every, periodic.interval.period, periodic.expire_seconds) == (7, "seconds", 7)
+
+
+@pytest.mark.django_db
+def test_deployments_create_the_sweeper_schedules_with_one_command():
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    from sitesel.services.schedules import SWEEPERS
+
+    call_command("ensure_schedules")
+    call_command("ensure_schedules")  # a second deployment changes nothing
+    assert sorted(PeriodicTask.objects.filter(name__in=SWEEPERS).values_list("task", flat=True)) == sorted(
+        SWEEPERS.values()
+    )
