@@ -6,7 +6,6 @@ block transition lists the domain's reasons in `errors` (with the input and cont
 
 from __future__ import annotations
 
-from django.db.models import ProtectedError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -60,14 +59,6 @@ class ScopedViewMixin:
 
     def get_queryset(self):
         return type(self).selector(scope=self.scope)
-
-
-class ProtectedDestroyMixin:
-    def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except ProtectedError:
-            raise Conflict(f"{instance} is still referenced (deliveries or contracts)", code="protected") from None
 
 
 def _crud_schema(serializer, tag: str, *, create=None, destroy: bool = True):
@@ -184,7 +175,7 @@ class BlockViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @_crud_schema(s.BomLineSerializer, "projects")
-class BomLineViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+class BomLineViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """Bill-of-materials lines proposed per block; planners adjust them before drawing contracts."""
 
     selector = selectors.bom_line_list
@@ -196,7 +187,7 @@ class BomLineViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelViewS
 
 
 @_crud_schema(s.SupplierSerializer, "suppliers")
-class SupplierViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+class SupplierViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """Suppliers with feed settings and their reliability record. Saving one ensures its check schedule."""
 
     selector = selectors.supplier_list
@@ -220,7 +211,7 @@ class SupplierViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelView
 
 
 @_crud_schema(s.ContractSerializer, "contracts")
-class ContractViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+class ContractViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """Contracts with their lines nested. Suppliers' users see their own contracts only."""
 
     selector = selectors.contract_list
@@ -243,7 +234,7 @@ class ContractViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelView
 
 
 @_crud_schema(s.ContractLineSerializer, "contracts")
-class ContractLineViewSet(ScopedViewMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+class ContractLineViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """Contract lines: the blocks each gates, required-on-site dates, and receipts so far (derived)."""
 
     selector = selectors.contract_line_list

@@ -13,12 +13,13 @@ from orchestration.models import (
     Delivery,
     FeedReview,
     PromiseChange,
+    Supplier,
     SupplierCheckRun,
     SupplierMembership,
 )
 from orchestration.services.deliveries import delivery_create
 
-from .conftest import complete, make_program, today
+from .conftest import complete, deliver, make_program, today
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +193,19 @@ def test_transition_endpoint_answers_409_with_reasons_and_200_when_allowed(progr
     ]
     bad = alice.post(f"/api/v1/blocks/{block.pk}/transition/", {"to_state": "teleported", "reason": "x"})
     assert bad.status_code == 400 and bad.json()["field"] == "to_state"
+
+
+def test_deleting_a_supplier_or_contract_still_in_use_is_409_and_deletes_nothing(program, planner):
+    alice = client_for(planner)
+    supplier = program.suppliers[Category.CHIPS]
+    contract = program.contracts[Category.CHIPS]
+    deliver(program.lines(Category.CHIPS)[0])  # a contract with deliveries against it is kept
+
+    for path in (f"/api/v1/suppliers/{supplier.pk}/", f"/api/v1/contracts/{contract.pk}/"):
+        response = alice.delete(path)
+        assert response.status_code == 409, path
+        assert response.json()["code"] == "protected" and "Still referenced by" in response.json()["message"]
+    assert Supplier.objects.filter(pk=supplier.pk).exists() and contract.lines.exists()
 
 
 def test_forecast_and_alignment_endpoints(program, planner):
