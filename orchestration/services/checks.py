@@ -40,10 +40,6 @@ TASK_NAME = "orchestration.supplier_check"
 Run = SupplierCheckRun
 
 
-def _stale_before() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-
-
 def period_start(now: datetime) -> datetime:
     window = settings.SUPPLIER_CHECK_DEDUP_SECONDS
     return datetime.fromtimestamp(int(now.timestamp()) // window * window, tz=UTC)
@@ -56,9 +52,6 @@ def supplier_check_claim(*, supplier_id: int) -> SupplierCheckRun | None:
         supplier = Supplier.objects.select_for_update().filter(pk=supplier_id, active=True).first()
         if supplier is None:
             return None
-        Run.objects.filter(supplier=supplier, status=Run.Status.RUNNING, started_at__lt=_stale_before()).update(
-            status=Run.Status.FAILED, finished_at=now, error="abandoned: the worker stopped before finishing"
-        )
         window = timedelta(seconds=settings.SUPPLIER_CHECK_DEDUP_SECONDS)
         if Run.objects.filter(supplier=supplier, trigger=Run.Trigger.SCHEDULED, created_at__gt=now - window).exists():
             return None

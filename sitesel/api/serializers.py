@@ -125,7 +125,7 @@ class FieldsOnceMixin:
     """Build a serializer class's fields once, and give each instance shallow copies.
 
     ModelSerializer introspects the model and builds every field whenever a serializer is made, that is on
-    every request; for the site detail that was about a tenth of the request's CPU (docs/reliability.md §6).
+    every request, a visible part of a site detail's CPU (docs/reliability.md §6).
     A deep copy would not help: DRF deep-copies a field by constructing it again from its arguments. A shallow
     copy is enough because binding a field to its serializer only sets attributes on the copy, and nothing
     changes a field after it is built. Only for serializers whose fields do not depend on the instance, the

@@ -43,8 +43,8 @@ def _storable(values: np.ndarray) -> np.ndarray:
 
 
 def _savez(arrays: dict[str, np.ndarray]) -> bytes:
-    """An .npz archive (what np.load reads) deflated at level 1: with text as UTF-8, 1,000 sites' economics
-    packed in about a quarter of np.savez_compressed's time (level 6) for the same size (docs/performance.md)."""
+    """An .npz archive (what np.load reads) deflated at level 1 rather than np.savez_compressed's level 6: with
+    text as UTF-8 the archive stays about the same size for less compression work (docs/performance.md)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, values in arrays.items():
@@ -174,8 +174,7 @@ def _column_types(table: str) -> dict[str, str]:
 def copy_frame(table: str, frame: pd.DataFrame) -> int:
     """COPY a DataFrame (columns named like the table's) in PostgreSQL's binary format; NaN and NA are NULL.
 
-    Binary skips formatting every float as text and parsing it back: 200,000 result rows went in 1.7-3x
-    faster than through pandas' to_csv and a CSV COPY (measured in docs/performance.md).
+    Binary skips formatting every float as text here and PostgreSQL parsing it back (docs/performance.md).
     """
     types = _column_types(table)
     columns = [frame[name].to_numpy(dtype=object, na_value=None).tolist() for name in frame.columns]

@@ -40,7 +40,18 @@ from sitesel.scoring.store import (
 from sitesel.services.site_facts import sites_points
 from sitesel.spatial.snapshot import get_snapshot
 
-SITE_FILTERS = ("ids", "state", "status", "tags")
+# Each site filter, what it must be (for the error message) and the check.
+SITE_FILTERS: dict[str, tuple[str, Any]] = {
+    "ids": ("a list of site ids", lambda v: isinstance(v, list) and all(_is_site_id(i) for i in v)),
+    "state": ("a string", lambda v: v is None or isinstance(v, str)),
+    "status": ("a string", lambda v: v is None or isinstance(v, str)),
+    "tags": ("a list of tags", lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v)),
+}
+
+
+def _is_site_id(value: object) -> bool:
+    # bool is an int in Python; ids beyond bigint would make PostgreSQL refuse the query (a 500).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def scenario_spec_validate(spec: dict[str, Any]) -> ScenarioSpec:
@@ -83,14 +94,8 @@ def _filtered_site_ids(site_filter: dict[str, Any]) -> list[int]:
     if unknown:
         raise ApplicationError(f"unknown site filter {sorted(unknown)[0]!r}", field=f"site_filter.{sorted(unknown)[0]}")
     for name, value in site_filter.items():
-        if name in ("ids", "tags"):
-            item = int if name == "ids" else str
-            ok = isinstance(value, list) and all(isinstance(v, item) and not isinstance(v, bool) for v in value)
-            ok = ok and (name == "tags" or all(0 < v < 2**63 for v in value))
-        else:
-            ok = value is None or isinstance(value, str)
-        if not ok:
-            expected = {"ids": "a list of site ids", "tags": "a list of tags"}.get(name, "a string")
+        expected, valid = SITE_FILTERS[name]
+        if not valid(value):
             raise ApplicationError(f"must be {expected}", field=f"site_filter.{name}")
     sites = Site.objects.all()
     if site_filter.get("ids"):
