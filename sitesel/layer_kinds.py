@@ -100,11 +100,15 @@ def _prepare_gridkit_nodes(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _prepare_queue(df: pd.DataFrame) -> pd.DataFrame:
-    # About 23 % of rows leave Capacity (MW) empty and carry the size in MW-1 (SOURCES.md).
-    capacity = df["Capacity (MW)"].where(df["Capacity (MW)"].astype(str).str.strip() != "", df["MW-1"])
+    # About 23 % of rows leave Capacity (MW) empty and carry the size in MW-1 (SOURCES.md); MISO's rows carry
+    # it only in Summer MW. Empty cells arrive as NaN, so the fallback takes the first column that has one.
+    capacity = df["Capacity (MW)"]
+    for fallback in ("MW-1", "Summer MW"):
+        if fallback in df:
+            capacity = capacity.combine_first(df[fallback])
     df["capacity"] = capacity
     df["project_key"] = df["ISO"].astype(str) + ":" + df["queue_sheet"].astype(str)
-    df["type"] = df["Type-1"].where(df["Type-1"].astype(str).str.strip() != "", df["Technology"])
+    df["type"] = df["Type-1"].combine_first(df["Technology"])
     return df
 
 

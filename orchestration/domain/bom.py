@@ -1,9 +1,9 @@
 """Bill of materials: the contract lines a block of `block_mw` facility MW needs, by category.
 
-Sizing chain (the MW -> GPU model): IT MW = facility MW / PUE; racks = floor(IT kW / rack kW)
-(floor: a block must not promise more IT load than its power budget); GPUs = racks x GPUs per rack.
-Defaults: PUE 1.2, GB200/GB300 NVL72 at 132 kW per 72-GPU rack -> 50 MW = 315 racks = 22,680 GPUs,
-1 GW = 453,600 GPUs (the anchors note derives ~450-500 k GPUs/GW).
+Sizing chain (the MW -> GPU model) is the one the economics model and scoring use
+(sitesel/domain/compute_units.py): IT MW = facility MW / PUE; racks = floor(IT kW / rack kW); GPUs = racks x
+GPUs per rack. Defaults: PUE 1.2, GB200/GB300 NVL72 at 132 kW per 72-GPU rack -> 50 MW = 315 racks =
+22,680 GPUs per block; a 1 GW campus sized as one is 454,536 GPUs (20 blocks of 50 MW: 453,600).
 
 Every quantity rule and lead time below carries its basis and source; `docs/orchestration-domain.md`
 has the same table. Lead times: planning value = the *upper* end of the sourced typical range
@@ -19,6 +19,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sitesel.domain.compute_units import DEFAULT_COMPUTE, ComputeDefinition, racks
+
 from .categories import Category
 from .errors import InvalidInput
 
@@ -27,9 +29,10 @@ ANCHORS = "domain-and-anchors.md §(c)"
 
 @dataclass(frozen=True)
 class BomAssumptions:
-    pue: float = 1.2  # new large AI builds <= ~1.3 (Uptime); 1.2 per the issue
-    rack_kw: float = 132.0  # GB200/GB300 NVL72 ~120-132 kW
-    gpus_per_rack: int = 72
+    # The shared compute definition (sitesel/domain/parameters.py gives the sources).
+    pue: float = DEFAULT_COMPUTE.pue
+    rack_kw: float = DEFAULT_COMPUTE.rack_power_kw
+    gpus_per_rack: int = DEFAULT_COMPUTE.gpus_per_rack
     memory_tb_per_rack: float = 30.5  # NVL72: 13.5 TB HBM3e + 17 TB LPDDR5X (NVIDIA spec sheet)
     switch_radix: int = 144  # 800G ports per scale-out switch (Quantum-X800 class)
     power_factor: float = 0.9  # MW -> MVA for transformer sizing
@@ -77,11 +80,11 @@ def size_compute(block_mw: float, a: BomAssumptions = DEFAULT_ASSUMPTIONS) -> Co
     if a.pue < 1.0 or a.rack_kw <= 0 or a.gpus_per_rack <= 0:
         raise InvalidInput("PUE must be >= 1 and rack kW / GPUs per rack positive")
     block_mw = float(block_mw)
-    it_mw = block_mw / a.pue
-    racks = math.floor(it_mw * 1000.0 / a.rack_kw + 1e-9)
-    gpus = racks * a.gpus_per_rack
+    definition = ComputeDefinition(pue=a.pue, rack_power_kw=a.rack_kw, gpus_per_rack=a.gpus_per_rack)
+    whole_racks = int(racks(block_mw, definition))
+    gpus = whole_racks * a.gpus_per_rack
     kw_per_gpu = block_mw * 1000.0 / gpus if gpus else math.inf
-    return ComputeSizing(block_mw, it_mw, racks, gpus, kw_per_gpu)
+    return ComputeSizing(block_mw, block_mw / a.pue, whole_racks, gpus, kw_per_gpu)
 
 
 def n_plus_one_per_four(n: int) -> int:

@@ -14,6 +14,9 @@ class ScoringResultFilter(django_filters.FilterSet):
     max_rank = django_filters.NumberFilter(field_name="rank", lookup_expr="lte")
     max_capex_per_mw_usd = django_filters.NumberFilter(field_name="capex_per_mw_usd", lookup_expr="lte")
     max_time_to_power_p50_months = django_filters.NumberFilter(field_name="time_to_power_p50_months", lookup_expr="lte")
+    max_time_to_compute_p50_months = django_filters.NumberFilter(
+        field_name="time_to_compute_p50_months", lookup_expr="lte"
+    )
 
     class Meta:
         model = ScoringResult

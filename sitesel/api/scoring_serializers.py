@@ -64,7 +64,8 @@ class ScoringResultSerializer(serializers.ModelSerializer):
         fields = [
             "id", "run", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "capacity_mw", "score",
             "rank", "eligible", "binding_constraint", "breakdown", "capex_per_mw_usd", "build_capex_per_mw_usd",
-            "gpus", "time_to_power_p50_months", "power_binding_constraint", "grid_swing_flag",
+            "gpus", "time_to_power_p50_months", "time_to_compute_p50_months", "power_binding_constraint",
+            "grid_swing_flag",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -34,7 +34,7 @@ from sitesel.services.scoring import (
 
 CSV_COLUMNS = (
     "rank", "score", "capacity_mw", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "eligible",
-    "binding_constraint", "capex_per_mw_usd", "time_to_power_p50_months", "gpus",
+    "binding_constraint", "capex_per_mw_usd", "time_to_power_p50_months", "time_to_compute_p50_months", "gpus",
 )  # fmt: skip
 
 
@@ -47,6 +47,7 @@ RESULT_PARAMETERS = [
     OpenApiParameter("max_rank", OpenApiTypes.INT),
     OpenApiParameter("max_capex_per_mw_usd", OpenApiTypes.NUMBER),
     OpenApiParameter("max_time_to_power_p50_months", OpenApiTypes.NUMBER),
+    OpenApiParameter("max_time_to_compute_p50_months", OpenApiTypes.NUMBER),
 ]
 
 

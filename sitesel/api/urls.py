@@ -3,7 +3,7 @@
 from django.urls import path
 
 from config.api.routers import IdRouter
-from sitesel.api import scoring_views, views
+from sitesel.api import economics_views, scoring_views, views
 
 app_name = "sitesel_api"
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path("auth/logout/", views.LogoutApi.as_view(), name="logout"),
     path("layers/<slug:kind>/versions/", views.LayerVersionListApi.as_view(), name="layer-versions"),
     path("layers/<slug:kind>/features/", views.LayerFeaturesApi.as_view(), name="layer-features"),
+    path("sites/<int:id>/economics/", economics_views.SiteEconomicsApi.as_view(), name="site-economics"),
+    path("sites/<int:id>/scale/", economics_views.SiteScaleApi.as_view(), name="site-scale"),
+    path("scoring-runs/<int:id>/spread-vs-campus/", economics_views.RunSpreadApi.as_view(), name="scoring-run-spread"),
     *router.urls,
 ]

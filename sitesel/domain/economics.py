@@ -1,48 +1,52 @@
-"""Build economics of an AI datacenter at a candidate site: GPUs, capex, opex, $/GPU-hour, time to power.
+"""Build economics of an AI datacenter at a candidate site: GPUs, capex, opex, cost of delay, time to compute.
 
 One implementation: `compute_economics_arrays` works on N sites at once (NumPy, floats); the scalar
-`compute_economics`, `scale_comparison` and `grid_swing_screen` call it with N = 1 or 2.
-
-Capex = fixed costs (site works, substation, line, mobilisation, camp) + variable costs (per-MW
-facility build, AI premium, IT per GPU, land, transformers, travelling crews, bridge generators).
-Fixed costs are what make a 50 MW tranche dearer per MW than a 1 GW campus at the same site; the
-labour shortfall, which grows with size, pushes the other way. `capacity_mw` is facility power
-(IT power x PUE) throughout. Parameters and their sources: sitesel/domain/parameters.py and
-docs/economics.md.
+`compute_economics` and `grid_swing_screen` call it with N = 1. The capex components and the mechanism
+behind each (learning, per-site development, substation modules, N-1 ties, imported labour, on-site
+gas) are in sitesel/domain/capex.py, the phased schedule in sitesel/domain/time_to_power.py, and the
+50 MW : 1 GW comparison in sitesel/domain/scale.py. `capacity_mw` is facility power (IT power x PUE)
+throughout. Parameters and their sources: sitesel/domain/parameters.py and docs/economics.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from sitesel.domain import capex
+from sitesel.domain.compute_units import ComputeDefinition, block_count, gpus, it_mw
 from sitesel.domain.errors import InvalidSiteInput
 from sitesel.domain.parameters import DEFAULT_PARAMETERS, EconomicsParameters
-from sitesel.domain.time_to_power import DEFAULT_DRAWS, time_to_power_arrays
+from sitesel.domain.time_to_power import (
+    DEFAULT_DRAWS,
+    ScheduleArrays,
+    ScheduleInputs,
+    build_months_p50,
+    schedule_arrays,
+)
 from sitesel.domain.types import (
     MISSING_BITS,
     EconomicsResult,
     GridSwingResult,
-    ScaleComparison,
     SiteInputs,
     SiteInputsArrays,
     missing_inputs_from_mask,
 )
 
-MODEL_VERSION = "economics-2025.1"
-KM_PER_MILE = 1.609344
+MODEL_VERSION = "economics-2026.12"
 HOURS_PER_YEAR = 8760.0
-DAYS_PER_MONTH = 365.25 / 12.0
-VOLTAGES_KV: tuple[int, ...] = (230, 345, 500)
+HOURS_PER_MONTH = HOURS_PER_YEAR / 12.0
+VOLTAGES_KV = capex.VOLTAGES_KV
 
 
 def _bit(name: str) -> int:
     return 1 << MISSING_BITS.index(name)
 
 
-def _capacity_array(capacity_mw: float | np.ndarray, n: int) -> np.ndarray:
+def capacity_array(capacity_mw: float | np.ndarray, n: int) -> np.ndarray:
     cap = np.broadcast_to(np.asarray(capacity_mw, dtype=float), (n,)).copy()
     if not np.isfinite(cap).all() or (cap <= 0).any():
         raise InvalidSiteInput("capacity_mw", "must be a positive finite number of facility MW")
@@ -57,133 +61,31 @@ def capital_recovery_factor(rate: float, years: float) -> float:
     return rate * growth / (growth - 1.0)
 
 
-# --- Missing data -------------------------------------------------------------------------------------
-
-
-def _line_distances_km(x: SiteInputsArrays, p: EconomicsParameters) -> tuple[dict[int, np.ndarray], np.ndarray]:
-    """Distance to the nearest line of at least 230/345/500 kV, with documented fallbacks for gaps.
-
-    A missing distance takes the nearest of these stand-ins: (230 kV only) the distance to the nearest
-    HV substation; the plant-search radius if an EIA-860 plant within 50 km connects at >= that
-    voltage. With neither, the conservative `missing_line_distance_km`. A >=345 kV line is also a
-    >=230 kV line, so the distances are then made monotone.
-    """
+def _missing_mask(x: SiteInputsArrays, line_missing: np.ndarray, region_known: np.ndarray) -> np.ndarray:
+    """Bit i set where MISSING_BITS[i] was missing (or, for iso_region, unrecognised) and defaulted."""
     mask = np.zeros(x.n_sites, dtype=np.int64)
-    plant_kv = x.plant_grid_voltage_kv_max_50km
-    substation = np.where(np.isnan(x.distance_substation_km), np.inf, x.distance_substation_km)
-    raw = {230: x.distance_hv_230_km, 345: x.distance_hv_345_km, 500: x.distance_hv_500_km}
-    out: dict[int, np.ndarray] = {}
-    for kv, d in raw.items():
-        missing = np.isnan(d)
-        mask |= np.where(missing, _bit(f"distance_hv_{kv}_km"), 0)
-        # NaN >= kv is False, so a missing plant voltage gives no stand-in.
-        stand_in = np.where(plant_kv >= kv, p.plant_voltage_fallback_distance_km, np.inf)
-        if kv == 230:
-            stand_in = np.minimum(stand_in, substation)
-        fallback = np.where(np.isinf(stand_in), p.missing_line_distance_km, stand_in)
-        out[kv] = np.where(missing, fallback, d)
-    out[345] = np.minimum(out[345], out[500])
-    out[230] = np.minimum(out[230], out[345])
-    return out, mask
-
-
-def _missing_mask_other(x: SiteInputsArrays, region_known: np.ndarray) -> np.ndarray:
-    """Bits for every used input other than the line distances (those are set where they are filled)."""
-    mask = np.zeros(x.n_sites, dtype=np.int64)
+    for i, kv in enumerate(VOLTAGES_KV):
+        mask |= np.where(line_missing[i], _bit(f"distance_hv_{kv}_km"), 0)
     for name in MISSING_BITS:
         if name == "iso_region" or name.startswith("distance_hv_"):
             continue
         mask |= np.where(np.isnan(getattr(x, name)), _bit(name), 0)
-    mask |= np.where(region_known, 0, _bit("iso_region"))
-    return mask
+    return mask | np.where(region_known, 0, _bit("iso_region"))
 
 
-# --- Components -----------------------------------------------------------------------------------------
+def upgrade_probability(x: SiteInputsArrays, p: EconomicsParameters) -> np.ndarray:
+    """Chance that the tie needs network upgrades: the county's queued generator MW against its transfer
+    capability (saturating at 1), times the largest probability; a county with no queue data gets the
+    'unknown' probability, one with an empty queue none."""
+    queue = x.county_queue_active_mw
+    transfer = x.county_transfer_capacity_mw
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.clip(queue / transfer, 0.0, 1.0)
+    known = ~np.isnan(queue) & ~np.isnan(transfer) & (transfer > 0)
+    return np.where(queue == 0, 0.0, np.where(known, p.upgrade_probability_max * ratio, p.upgrade_probability_unknown))
 
 
-def _interconnection(dist_km: dict[int, np.ndarray], cap: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
-    """Cheapest feasible tie: new substation + circuits x routed miles x $/mile x spur multiplier.
-
-    Options are 230/345/500 kV with ceil(load / circuit rating) circuits, at most `max_circuits`.
-    Above every option's limit the 500 kV tie is used with as many circuits as the load needs.
-    """
-    markup = (1.0 + p.transmission_contingency_frac) * (1.0 + p.transmission_afudc_frac) * p.usd_2019_to_2024_escalation
-    best_cost = np.full(cap.shape, np.inf)
-    best = {k: np.zeros(cap.shape) for k in ("kv", "circuits", "km", "line", "substation")}
-    for kv in VOLTAGES_KV:
-        rating = getattr(p, f"line_capacity_mw_{kv}kv")
-        circuits = np.ceil(cap / rating)
-        miles = dist_km[kv] / KM_PER_MILE * p.route_factor
-        # reVX: short spur lines cost more per mile (fixed terminal work spread over few miles).
-        spur = np.where(
-            miles < 3.0,
-            p.spur_multiplier_under_3mi,
-            np.where(miles < 10.0, p.spur_multiplier_under_10mi, 1.0),
-        )
-        line = circuits * miles * getattr(p, f"line_cost_usd_per_mile_{kv}kv") * spur * markup
-        substation = np.full(cap.shape, getattr(p, f"substation_cost_usd_{kv}kv") * markup)
-        cost = np.where(circuits <= p.max_circuits, line + substation, np.inf)
-        if kv == VOLTAGES_KV[-1]:
-            cost = np.where(np.isinf(best_cost) & np.isinf(cost), line + substation, cost)
-        take = cost < best_cost
-        best_cost = np.where(take, cost, best_cost)
-        for key, value in (
-            ("kv", kv),
-            ("circuits", circuits),
-            ("km", dist_km[kv]),
-            ("line", line),
-            ("substation", substation),
-        ):
-            best[key] = np.where(take, value, best[key])
-    # Step-down transformers scale with the load (MVA ~ MW at the campus's power factor).
-    best["transformer"] = cap * p.transformer_cost_usd_per_mva * markup
-    return best
-
-
-def _labor(x: SiteInputsArrays, cap: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
-    """Peak crew vs the construction workers a project can draw from the commuting area."""
-    labor_force = np.where(
-        np.isnan(x.county_labor_force),
-        np.where(
-            np.isnan(x.county_population),
-            p.default_county_labor_force,
-            x.county_population * p.labor_force_participation_of_population,
-        ),
-        x.county_labor_force,
-    )
-    unemployment = np.where(
-        np.isnan(x.county_unemployment_rate_pct),
-        p.national_unemployment_rate_pct,
-        x.county_unemployment_rate_pct,
-    )
-    # Employed tradespeople are mostly committed elsewhere (only a share is attainable); unemployed
-    # construction workers, assumed to be spread like the labour force, are all available.
-    pool = (
-        labor_force
-        * p.commuting_area_multiplier
-        * p.construction_share_of_labor_force
-        * (p.attainable_share_of_local_trades + unemployment / 100.0)
-    )
-    peak = cap * p.workers_per_mw_peak
-    shortfall = np.maximum(peak - pool, 0.0)
-    share = np.divide(shortfall, peak, out=np.zeros_like(peak), where=peak > 0)
-    return {
-        "peak": peak,
-        "pool": pool,
-        "shortfall": shortfall,
-        "stretch_share": p.schedule_stretch_per_shortfall_share * share,
-    }
-
-
-def _labor_cost(shortfall: np.ndarray, build_months: np.ndarray, p: EconomicsParameters) -> dict[str, np.ndarray]:
-    """Travelling crews (per diem + wage premium) over the build, a camp above a threshold, mobilisation."""
-    per_worker_month = (
-        p.per_diem_usd_per_day * DAYS_PER_MONTH + p.travel_wage_premium_usd_per_hour * p.hours_per_worker_month
-    )
-    travel = shortfall * p.avg_to_peak_crew_ratio * build_months * per_worker_month
-    camp = np.where(shortfall > p.camp_threshold_workers, p.camp_fixed_usd, 0.0)
-    mobilization = np.full(shortfall.shape, p.mobilization_fixed_usd)
-    return {"travel": travel, "fixed": camp + mobilization}
+# --- Grid swing ----------------------------------------------------------------------------------------
 
 
 def _grid_swing(
@@ -271,6 +173,122 @@ def _swing_reason(
 # --- Orchestration -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
+class _Basis:
+    """Everything the model knows about N sites before it schedules them (and decides on a bridge)."""
+
+    cap: np.ndarray
+    it: np.ndarray
+    gpu: np.ndarray
+    blocks: np.ndarray
+    dist_km: dict[int, np.ndarray]
+    line_missing: np.ndarray
+    grid: dict[str, np.ndarray]
+    labor: dict[str, np.ndarray]
+    build_months: np.ndarray
+    fac: dict[str, np.ndarray]
+    dev: dict[str, np.ndarray]
+    imported: np.ndarray
+    land: np.ndarray
+    it_equipment: np.ndarray
+    price_usd_mwh: np.ndarray
+    energy: np.ndarray
+    staff: np.ndarray
+    cost_of_delay: np.ndarray
+    bridge: dict[str, np.ndarray]
+    schedule_inputs: ScheduleInputs
+
+    @property
+    def fixed(self) -> np.ndarray:
+        return self.dev["total"] + self.grid["substation"] + self.grid["line"]
+
+    @property
+    def grid_build(self) -> np.ndarray:
+        return self.fac["facility"] + self.fac["ai_premium"] + self.land + self.grid["transformer"] + self.imported
+
+
+def _yearly(total: np.ndarray, b: _Basis, p: EconomicsParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Upkeep, annualised capex and opex per year for a given total capex. IT wears out in years, buildings
+    and wires in decades: each is annualised over its own life."""
+    non_it = total - b.it_equipment
+    upkeep = p.facility_upkeep_frac_per_year * non_it
+    annualized = b.it_equipment * capital_recovery_factor(p.discount_rate, p.it_life_years) + non_it * (
+        capital_recovery_factor(p.discount_rate, p.facility_life_years)
+    )
+    return upkeep, annualized, b.energy + b.staff + upkeep
+
+
+def _basis(
+    x: SiteInputsArrays, capacity_mw: float | np.ndarray, p: EconomicsParameters, seed: int, draws: int
+) -> _Basis:
+    cap = capacity_array(capacity_mw, x.n_sites)
+    definition = ComputeDefinition.from_parameters(p)
+    blocks = block_count(cap, p.block_mw)
+    dist_km, line_missing = capex.line_distances_km(x, p)
+    grid = capex.interconnection(dist_km, cap, p)
+    labor = capex.labor_pool(x, cap, p)
+    build_months = build_months_p50(blocks, labor["stretch_share"], p, seed, draws)
+    land_price = np.where(np.isnan(x.land_price_usd_per_acre), p.land_price_usd_per_acre, x.land_price_usd_per_acre)
+    gpu = gpus(cap, definition, p.block_mw)
+    # Opex: energy at the state's industrial price (facility MW already includes PUE) and a site staff floor;
+    # upkeep (maintenance, insurance, property tax) follows the capex in `_yearly`.
+    price_cents = np.where(
+        np.isnan(x.state_industrial_price_cents_kwh),
+        p.default_industrial_price_cents_kwh,
+        x.state_industrial_price_cents_kwh,
+    )
+    b = _Basis(
+        cap=cap,
+        it=it_mw(cap, definition),
+        gpu=gpu,
+        blocks=blocks,
+        dist_km=dist_km,
+        line_missing=line_missing,
+        grid=grid,
+        labor=labor,
+        build_months=build_months,
+        fac=capex.facility(it_mw(cap, definition), blocks, p),
+        dev=capex.development(x, build_months, p),
+        imported=capex.imported_labor(labor["shortfall"], build_months, p),
+        land=cap * p.land_acres_per_mw * land_price,
+        it_equipment=gpu * p.it_capex_usd_per_gpu,
+        price_usd_mwh=price_cents * 10.0,
+        energy=cap * p.utilization * HOURS_PER_YEAR * price_cents * 10.0,
+        staff=(p.ops_staff_fixed_fte + p.ops_staff_fte_per_mw * cap) * p.ops_staff_usd_per_fte_year,
+        cost_of_delay=np.zeros(0),
+        bridge=capex.bridge_terms(x, cap, price_cents * 10.0, p),
+        schedule_inputs=None,  # type: ignore[arg-type]
+    )
+    # A month of compute is worth what it costs to own and run a MW for a month: the decision's own figure,
+    # before any bridge is priced (GPU rental prices cross-check it).
+    _, annualized, opex = _yearly(b.fixed + b.grid_build + b.it_equipment, b, p)
+    cost_of_delay = (annualized + opex) / 12.0 / cap
+    schedule_inputs = ScheduleInputs(
+        capacity_mw=cap,
+        iso_region=x.iso_region,
+        labor_stretch_share=labor["stretch_share"],
+        line_km=grid["routed_km"],
+        upgrade_probability=upgrade_probability(x, p),
+        gas_feasible=b.bridge["feasible"],
+        cost_of_delay_usd_per_mw_month=cost_of_delay,
+        bridge_fixed_usd=b.bridge["lateral_usd"],
+        bridge_usd_per_mw=b.bridge["net_generation_usd_per_mw"],
+        bridge_fuel_premium_usd_per_mwh=b.bridge["fuel_premium_usd_per_mwh"],
+    )
+    return replace(b, cost_of_delay=cost_of_delay, schedule_inputs=schedule_inputs)
+
+
+def schedule_inputs(
+    inputs: SiteInputsArrays,
+    capacity_mw: float | np.ndarray,
+    params: EconomicsParameters = DEFAULT_PARAMETERS,
+    seed: int = 0,
+    draws: int = DEFAULT_DRAWS,
+) -> ScheduleInputs:
+    """What the phased schedule needs for N sites, with the cost of delay and the bridge terms priced."""
+    return _basis(inputs, capacity_mw, params, seed, draws).schedule_inputs
+
+
 def compute_economics_arrays(
     inputs: SiteInputsArrays,
     capacity_mw: float | np.ndarray,
@@ -284,101 +302,104 @@ def compute_economics_arrays(
     `missing_inputs_mask` (bit i = MISSING_BITS[i] was missing and defaulted).
     """
     p = params
-    n = inputs.n_sites
-    cap = _capacity_array(capacity_mw, n)
-
-    # Compute accounting: whole racks only - a part rack is not a deployable unit.
-    it_mw = cap / p.pue
-    gpus = np.floor(it_mw * 1000.0 / p.rack_power_kw) * p.gpus_per_rack
-
-    dist_km, mask = _line_distances_km(inputs, p)
-    grid = _interconnection(dist_km, cap, p)
-    labor = _labor(inputs, cap, p)
-    ttp = time_to_power_arrays(cap, inputs.iso_region, labor["stretch_share"], p, seed, draws)
-    mask |= _missing_mask_other(inputs, ttp.region_known)
-    labor_cost = _labor_cost(labor["shortfall"], ttp.construction_p50_months, p)
-
-    # C&W's per-MW figure is construction only; the uplift adds the scope it excludes (OFCI
-    # equipment, fit-out, soft costs, contingency). Its site share moves into the fixed site works.
-    facility_base = (
-        it_mw * p.facility_capex_usd_per_it_mw * (1.0 - p.facility_site_share) * (1.0 + p.facility_scope_uplift_frac)
-    )
-    ai_premium = facility_base * p.ai_liquid_cooling_premium_frac
-    site_works = np.full(n, p.site_works_fixed_usd)
-    it_equipment = gpus * p.it_capex_usd_per_gpu
-    land_price = np.where(
-        np.isnan(inputs.land_price_usd_per_acre), p.land_price_usd_per_acre, inputs.land_price_usd_per_acre
-    )
-    land = cap * p.land_acres_per_mw * land_price
-    bridge_usd_per_kw = p.turbine_capex_usd_per_kw if p.bridge_uses_turbines else p.recip_capex_usd_per_kw
-    bridge = np.where(ttp.bridge_used, cap * 1000.0 * p.bridge_coverage_frac * bridge_usd_per_kw, 0.0)
-    labor_total = labor_cost["travel"] + labor_cost["fixed"]
-
-    fixed = site_works + grid["substation"] + grid["line"] + labor_cost["fixed"]
-    variable = facility_base + ai_premium + it_equipment + land + grid["transformer"] + labor_cost["travel"] + bridge
+    x = inputs
+    b = _basis(x, capacity_mw, p, seed, draws)
+    schedule = schedule_arrays(b.schedule_inputs, p, seed, draws)
+    plan = schedule.bridge
+    bridge = plan.mw * b.bridge["net_generation_usd_per_mw"]
+    lateral = np.where(plan.used, b.bridge["lateral_usd"], 0.0)
+    fixed = b.fixed + lateral
+    variable = b.grid_build + b.it_equipment + bridge
     total = fixed + variable
-
-    # Opex: energy only - facility MW already includes PUE, so MWh = facility MW x utilisation x hours.
-    price_cents = np.where(
-        np.isnan(inputs.state_industrial_price_cents_kwh),
-        p.default_industrial_price_cents_kwh,
-        inputs.state_industrial_price_cents_kwh,
-    )
-    price_usd_mwh = price_cents * 10.0
-    opex = cap * p.utilization * HOURS_PER_YEAR * price_usd_mwh
-    # IT wears out in years, buildings and wires in decades: annualise each over its own life.
-    annualized = it_equipment * capital_recovery_factor(p.discount_rate, p.it_life_years) + (
-        total - it_equipment
-    ) * capital_recovery_factor(p.discount_rate, p.facility_life_years)
-    gpu_hours = gpus * HOURS_PER_YEAR * p.utilization
-    usd_per_gpu_hour = np.divide(annualized + opex, gpu_hours, out=np.full(n, np.nan), where=gpu_hours > 0)
-
-    swing = _grid_swing(inputs, dist_km, it_mw, p)
-
+    upkeep, annualized, opex = _yearly(total, b, p)
+    cap = b.cap
+    gpu_hours = b.gpu * HOURS_PER_YEAR * p.utilization
+    usd_per_gpu_hour = np.divide(annualized + opex, gpu_hours, out=np.full(x.n_sites, np.nan), where=gpu_hours > 0)
+    swing = _grid_swing(x, b.dist_km, b.it, p)
+    stretch = b.labor["stretch_share"]
     return {
         "capacity_mw": cap,
-        "it_mw": it_mw,
-        "gpus": gpus,
-        "facility_capex_usd": facility_base,
-        "ai_premium_capex_usd": ai_premium,
-        "site_works_capex_usd": site_works,
-        "it_equipment_capex_usd": it_equipment,
-        "land_capex_usd": land,
-        "substation_capex_usd": grid["substation"],
-        "transformer_capex_usd": grid["transformer"],
-        "line_capex_usd": grid["line"],
-        "labor_mobilization_capex_usd": labor_total,
+        "it_mw": b.it,
+        "gpus": b.gpu,
+        "blocks": b.blocks,
+        "facility_capex_usd": b.fac["facility"],
+        "ai_premium_capex_usd": b.fac["ai_premium"],
+        "learning_adjustment_usd": b.fac["learning_adjustment"],
+        "development_capex_usd": b.dev["total"],
+        "it_equipment_capex_usd": b.it_equipment,
+        "land_capex_usd": b.land,
+        "substation_capex_usd": b.grid["substation"],
+        "transformer_capex_usd": b.grid["transformer"],
+        "line_capex_usd": b.grid["line"],
+        "labor_mobilization_capex_usd": b.imported,
         "bridge_power_capex_usd": bridge,
+        "gas_lateral_capex_usd": lateral,
         "total_capex_usd": total,
         "capex_per_mw_usd": total / cap,
-        "build_capex_per_mw_usd": (total - it_equipment) / cap,
+        "build_capex_per_mw_usd": (total - b.it_equipment) / cap,
         "fixed_capex_usd": fixed,
         "variable_capex_usd": variable,
-        "interconnect_voltage_kv": grid["kv"],
-        "interconnect_circuits": grid["circuits"],
-        "interconnect_distance_km": grid["km"],
-        "power_price_usd_per_mwh": price_usd_mwh,
+        "interconnect_voltage_kv": b.grid["kv"],
+        "interconnect_circuits": b.grid["circuits"],
+        "interconnect_distance_km": b.grid["km"],
+        "substation_modules": b.grid["substation_modules"],
+        "power_price_usd_per_mwh": b.price_usd_mwh,
+        "energy_opex_usd_per_year": b.energy,
+        "staff_opex_usd_per_year": b.staff,
+        "upkeep_opex_usd_per_year": upkeep,
         "opex_usd_per_year": opex,
         "opex_usd_per_mw_year": opex / cap,
         "annualized_capex_usd_per_year": annualized,
         "usd_per_gpu_hour": usd_per_gpu_hour,
-        "time_to_power_months_p10": ttp.p10_months,
-        "time_to_power_months_p50": ttp.p50_months,
-        "time_to_power_months_p90": ttp.p90_months,
-        "grid_wait_months_p50": ttp.grid_wait_p50_months,
-        "equipment_lead_months_p50": ttp.equipment_lead_p50_months,
-        "construction_months_p50": ttp.construction_p50_months,
-        "bridge_power_used": ttp.bridge_used,
-        "binding_constraint": ttp.binding_constraint,
+        "cost_of_delay_usd_per_mw_month": b.cost_of_delay,
+        "cost_of_delay_rental_usd_per_mw_month": b.gpu
+        / cap
+        * HOURS_PER_MONTH
+        * p.utilization
+        * p.gpu_rental_usd_per_hour,
+        **_schedule_fields(schedule),
+        "gas_lateral_km": b.bridge["lateral_km"],
+        "gas_feasible": b.bridge["feasible"],
         "grid_swing_flag": swing["flag"],
         "grid_swing_reason": swing["reason"],
         "grid_swing_mw": swing["swing_mw"],
-        "labor_peak_workers": labor["peak"],
-        "labor_local_pool_workers": labor["pool"],
-        "labor_shortfall_workers": labor["shortfall"],
-        "schedule_stretch_months": ttp.schedule_stretch_months,
-        "missing_inputs_mask": mask,
+        "labor_peak_workers": b.labor["peak"],
+        "labor_local_pool_workers": b.labor["pool"],
+        "labor_shortfall_workers": b.labor["shortfall"],
+        "schedule_stretch_months": b.build_months - b.build_months / (1.0 + stretch),
+        "missing_inputs_mask": _missing_mask(x, b.line_missing, schedule.region_known),
     }
+
+
+def _schedule_fields(s: ScheduleArrays) -> dict[str, np.ndarray]:
+    return {
+        "time_to_first_power_months_p10": s.first_power_p10,
+        "time_to_first_power_months_p50": s.first_power_p50,
+        "time_to_first_power_months_p90": s.first_power_p90,
+        "time_to_power_months_p10": s.full_power_p10,
+        "time_to_power_months_p50": s.full_power_p50,
+        "time_to_power_months_p90": s.full_power_p90,
+        "time_to_compute_months_p50": s.time_to_compute_p50,
+        "construction_start_months_p50": s.construction_start_p50,
+        "first_power_from_construction_start_months_p50": s.first_power_from_start_p50,
+        "site_control_months_p50": s.site_control_p50,
+        "interconnection_study_months_p50": s.study_p50,
+        "grid_energised_months_p50": s.grid_p50,
+        "first_block_build_months_p50": s.first_block_build_p50,
+        "ramp_months_p50": s.ramp_p50,
+        "network_upgrade_probability": s.upgrade_probability,
+        "binding_constraint": s.binding_constraint,
+        "full_capacity_binding": s.full_capacity_binding,
+        "bridge_power_used": s.bridge.used,
+        "bridge_power_mw": s.bridge.mw,
+        "bridge_mw_months_saved": s.bridge.mw_months_saved,
+        "bridge_value_usd": s.bridge.value_usd,
+        "bridge_cost_usd": s.bridge.cost_usd,
+    }
+
+
+_BOOL_FIELDS = ("bridge_power_used", "gas_feasible", "grid_swing_flag")
+_TEXT_FIELDS = ("binding_constraint", "full_capacity_binding", "grid_swing_reason")
 
 
 def result_from_arrays(arrays: Mapping[str, np.ndarray], i: int, seed: int, draws: int) -> EconomicsResult:
@@ -388,9 +409,9 @@ def result_from_arrays(arrays: Mapping[str, np.ndarray], i: int, seed: int, draw
         if name in ("missing_inputs", "seed", "draws", "model_version"):
             continue
         v = arrays[name][i]
-        if name in ("bridge_power_used", "grid_swing_flag"):
+        if name in _BOOL_FIELDS:
             values[name] = bool(v)
-        elif name in ("binding_constraint", "grid_swing_reason"):
+        elif name in _TEXT_FIELDS:
             values[name] = str(v)
         else:
             values[name] = float(v)
@@ -415,48 +436,12 @@ def compute_economics(
     return result_from_arrays(arrays, 0, seed, draws)
 
 
-def scale_comparison(
-    site: SiteInputs,
-    small_mw: float = 50.0,
-    large_mw: float = 1000.0,
-    params: EconomicsParameters = DEFAULT_PARAMETERS,
-    seed: int = 0,
-    draws: int = DEFAULT_DRAWS,
-) -> ScaleComparison:
-    """Per-MW capex of a small tranche vs a large campus at one site; ratio > 1 = scale economies."""
-    arrays = compute_economics_arrays(
-        SiteInputsArrays.from_sites([site, site]),
-        np.array([small_mw, large_mw], dtype=float),
-        params,
-        seed,
-        draws,
-    )
-    small = result_from_arrays(arrays, 0, seed, draws)
-    large = result_from_arrays(arrays, 1, seed, draws)
-    return ScaleComparison(
-        small_mw=small.capacity_mw,
-        large_mw=large.capacity_mw,
-        small_capex_per_mw_usd=small.capex_per_mw_usd,
-        large_capex_per_mw_usd=large.capex_per_mw_usd,
-        ratio=small.capex_per_mw_usd / large.capex_per_mw_usd,
-        small_build_capex_per_mw_usd=small.build_capex_per_mw_usd,
-        large_build_capex_per_mw_usd=large.build_capex_per_mw_usd,
-        build_ratio=small.build_capex_per_mw_usd / large.build_capex_per_mw_usd,
-        small_fixed_capex_per_mw_usd=small.fixed_capex_usd / small.capacity_mw,
-        large_fixed_capex_per_mw_usd=large.fixed_capex_usd / large.capacity_mw,
-        small_variable_capex_per_mw_usd=small.variable_capex_usd / small.capacity_mw,
-        large_variable_capex_per_mw_usd=large.variable_capex_usd / large.capacity_mw,
-        small=small,
-        large=large,
-    )
-
-
 def grid_swing_screen(
     site: SiteInputs, capacity_mw: float = 1000.0, params: EconomicsParameters = DEFAULT_PARAMETERS
 ) -> GridSwingResult:
     """The grid-swing screen alone (default at 1 GW, the campus size the screen is about)."""
     x = SiteInputsArrays.from_sites([site])
-    cap = _capacity_array(capacity_mw, 1)
-    dist_km, _ = _line_distances_km(x, params)
+    cap = capacity_array(capacity_mw, 1)
+    dist_km, _ = capex.line_distances_km(x, params)
     s = _grid_swing(x, dist_km, cap / params.pue, params)
     return GridSwingResult(flag=bool(s["flag"][0]), reason=str(s["reason"][0]), swing_mw=float(s["swing_mw"][0]))

@@ -29,7 +29,6 @@ from sitesel.domain.scoring_scenario import (
     ScenarioSpec,
     scenario_from_dict,
     scenario_to_dict,
-    scoring_capacity_mw,
 )
 
 __all__ = [
@@ -46,11 +45,10 @@ __all__ = [
     "scenario_from_dict",
     "scenario_to_dict",
     "score_sites",
-    "scoring_capacity_mw",
 ]
 
 # Stored with every result; bump when a formula or rule here changes so old results stay explicable.
-SCORING_VERSION = "scoring-2025.1"
+SCORING_VERSION = "scoring-2026.12"
 
 
 @dataclass(frozen=True, eq=False)

@@ -81,8 +81,17 @@ CRITERIA: Mapping[str, Criterion] = _registry(
     Criterion(
         "distance_datacenter_km", "interconnect", False, "km", "Distance to the nearest existing datacenter (ecosystem)"
     ),
-    Criterion("capex_per_mw_usd", "economics", False, "USD/MW", "All-in capex per facility MW at the scoring capacity"),
-    Criterion("time_to_power_p50_months", "economics", False, "months", "P50 time to power at the scoring capacity"),
+    Criterion("capex_per_mw_usd", "economics", False, "USD/MW", "All-in capex per facility MW at the ranked capacity"),
+    Criterion(
+        "time_to_power_p50_months", "economics", False, "months", "P50 months to full capacity at the ranked capacity"
+    ),
+    Criterion(
+        "time_to_compute_p50_months",
+        "economics",
+        False,
+        "months",
+        "P50 capacity-weighted go-live month (time to compute) at the ranked capacity",
+    ),
 )
 
 # Why these numbers is argued in docs/scoring.md ("Default weights"): power and speed to power dominate
@@ -102,7 +111,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "distance_network_pop_km": 0.06,
         "distance_datacenter_km": 0.04,
         "capex_per_mw_usd": 0.12,
-        "time_to_power_p50_months": 0.18,
+        "time_to_compute_p50_months": 0.18,
     }
 )
 
@@ -164,15 +173,6 @@ def scenario_to_dict(spec: ScenarioSpec) -> dict[str, Any]:
         "capacities_mw": list(spec.capacities_mw),
         "economics_overrides": copy.deepcopy(dict(spec.economics_overrides)),
     }
-
-
-def scoring_capacity_mw(spec: ScenarioSpec) -> float:
-    """The capacity whose economics feed `capex_per_mw_usd` and `time_to_power_p50_months`: the largest.
-
-    Sites differ most at campus scale (grid wait, labour shortfall); at 50 MW nearly any site can be
-    powered, so scoring on the small build would flatten the economics family.
-    """
-    return max(spec.capacities_mw)
 
 
 # --- Validation ---------------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ class SiteInputs:
     state: str | None = None
     fema_risk_score: float | None = None
     water_use_mgal_d: float | None = None
+    distance_network_pop_km: float | None = None
+    distance_gas_pipeline_km: float | None = None
+    gas_pipeline_diameter_in: float | None = None
+    state_industrial_gas_price_usd_per_mcf: float | None = None
+    county_queue_active_mw: float | None = None
 
 
 # Numeric inputs in a fixed order; the index is the bit used in `missing_inputs_mask`.
@@ -110,6 +115,11 @@ class SiteInputsArrays:
     state: np.ndarray
     fema_risk_score: np.ndarray
     water_use_mgal_d: np.ndarray
+    distance_network_pop_km: np.ndarray
+    distance_gas_pipeline_km: np.ndarray
+    gas_pipeline_diameter_in: np.ndarray
+    state_industrial_gas_price_usd_per_mcf: np.ndarray
+    county_queue_active_mw: np.ndarray
 
     @property
     def n_sites(self) -> int:
@@ -164,15 +174,20 @@ class GridSwingResult:
 
 @dataclass(frozen=True)
 class EconomicsResult:
-    """Build economics of one site at one capacity. USD are floats; use `money_as_decimals()` to store."""
+    """Build economics of one site at one capacity. USD are floats; use `money_as_decimals()` to store.
+    Months are counted from the build decision unless the name says otherwise."""
 
     capacity_mw: float
     it_mw: float
     gpus: float
-    # Capex breakdown, USD. facility = C&W per-MW build excluding the site share and the AI premium.
+    blocks: float
+    # Capex breakdown, USD. facility = C&W per-MW build (site share included) after learning, without the AI
+    # premium; learning_adjustment = what learning adds (+, small sites) or saves (-, campuses) against
+    # C&W's average, already inside facility and AI premium.
     facility_capex_usd: float
     ai_premium_capex_usd: float
-    site_works_capex_usd: float
+    learning_adjustment_usd: float
+    development_capex_usd: float
     it_equipment_capex_usd: float
     land_capex_usd: float
     substation_capex_usd: float
@@ -180,6 +195,7 @@ class EconomicsResult:
     line_capex_usd: float
     labor_mobilization_capex_usd: float
     bridge_power_capex_usd: float
+    gas_lateral_capex_usd: float
     total_capex_usd: float
     capex_per_mw_usd: float
     build_capex_per_mw_usd: float
@@ -188,21 +204,43 @@ class EconomicsResult:
     interconnect_voltage_kv: float
     interconnect_circuits: float
     interconnect_distance_km: float
-    # Operating and levelised cost.
+    substation_modules: float
+    # Operating and levelised cost, and the value of time.
     power_price_usd_per_mwh: float
+    energy_opex_usd_per_year: float
+    staff_opex_usd_per_year: float
+    upkeep_opex_usd_per_year: float
     opex_usd_per_year: float
     opex_usd_per_mw_year: float
     annualized_capex_usd_per_year: float
     usd_per_gpu_hour: float
-    # Time to power (months from decision), Monte Carlo percentiles.
+    cost_of_delay_usd_per_mw_month: float
+    cost_of_delay_rental_usd_per_mw_month: float
+    # Phased time to compute, Monte Carlo percentiles (months from the decision).
+    time_to_first_power_months_p10: float
+    time_to_first_power_months_p50: float
+    time_to_first_power_months_p90: float
     time_to_power_months_p10: float
     time_to_power_months_p50: float
     time_to_power_months_p90: float
-    grid_wait_months_p50: float
-    equipment_lead_months_p50: float
-    construction_months_p50: float
-    bridge_power_used: bool
+    time_to_compute_months_p50: float
+    construction_start_months_p50: float
+    first_power_from_construction_start_months_p50: float
+    site_control_months_p50: float
+    interconnection_study_months_p50: float
+    grid_energised_months_p50: float
+    first_block_build_months_p50: float
+    ramp_months_p50: float
+    network_upgrade_probability: float
     binding_constraint: str
+    full_capacity_binding: str
+    bridge_power_used: bool
+    bridge_power_mw: float
+    bridge_mw_months_saved: float
+    bridge_value_usd: float
+    bridge_cost_usd: float
+    gas_lateral_km: float
+    gas_feasible: bool
     # Grid swing and labour.
     grid_swing_flag: bool
     grid_swing_reason: str

@@ -139,7 +139,10 @@ class ScoringResult(models.Model):
     capex_per_mw_usd = models.FloatField(null=True)
     build_capex_per_mw_usd = models.FloatField(null=True, help_text="Capex per MW excluding IT equipment.")
     gpus = models.FloatField(null=True)
-    time_to_power_p50_months = models.FloatField(null=True)
+    time_to_power_p50_months = models.FloatField(null=True, help_text="P50 months from the decision to full capacity.")
+    time_to_compute_p50_months = models.FloatField(
+        null=True, help_text="P50 capacity-weighted go-live month from the decision (time to compute)."
+    )
     power_binding_constraint = models.CharField(max_length=100, blank=True, help_text="What sets time to power.")
     grid_swing_flag = models.BooleanField(null=True)
     chunk_index = models.PositiveIntegerField(help_text="Chunk whose archive holds the measures and economics.")

@@ -99,6 +99,9 @@ class SiteFacts(models.Model):
     fema_risk_score = models.FloatField(null=True)
     water_use_mgal_d = models.FloatField(null=True)
     county_transfer_capacity_mw = models.FloatField(null=True)
+    county_queue_active_mw = models.FloatField(
+        null=True, help_text="Active generator-queue MW in the county (ISO queues); null outside the ISOs."
+    )
     layer_versions = models.JSONField(default=dict, help_text="Layer kind → version the facts were computed from.")
     computed_at = models.DateTimeField(auto_now=True)
 

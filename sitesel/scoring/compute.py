@@ -21,13 +21,17 @@ from sitesel.spatial.snapshot import LayerSnapshot
 
 # Economics kept with each result: the capex breakdown and what a planner compares across sizes.
 ECONOMICS_FIELDS = (
-    "capacity_mw", "it_mw", "gpus", "total_capex_usd", "capex_per_mw_usd", "build_capex_per_mw_usd",
-    "fixed_capex_usd", "variable_capex_usd", "facility_capex_usd", "ai_premium_capex_usd", "site_works_capex_usd",
-    "it_equipment_capex_usd", "land_capex_usd", "substation_capex_usd", "transformer_capex_usd", "line_capex_usd",
-    "labor_mobilization_capex_usd", "bridge_power_capex_usd", "interconnect_voltage_kv", "interconnect_distance_km",
-    "opex_usd_per_mw_year", "usd_per_gpu_hour", "time_to_power_months_p10", "time_to_power_months_p50",
-    "time_to_power_months_p90", "binding_constraint", "bridge_power_used", "grid_swing_flag", "grid_swing_reason",
-    "labor_shortfall_workers", "schedule_stretch_months",
+    "capacity_mw", "it_mw", "gpus", "blocks", "total_capex_usd", "capex_per_mw_usd", "build_capex_per_mw_usd",
+    "fixed_capex_usd", "variable_capex_usd", "facility_capex_usd", "ai_premium_capex_usd", "learning_adjustment_usd",
+    "development_capex_usd", "it_equipment_capex_usd", "land_capex_usd", "substation_capex_usd",
+    "transformer_capex_usd", "line_capex_usd", "labor_mobilization_capex_usd", "bridge_power_capex_usd",
+    "gas_lateral_capex_usd", "interconnect_voltage_kv", "interconnect_distance_km", "substation_modules",
+    "opex_usd_per_mw_year", "usd_per_gpu_hour", "cost_of_delay_usd_per_mw_month",
+    "time_to_first_power_months_p10", "time_to_first_power_months_p50", "time_to_first_power_months_p90",
+    "time_to_power_months_p10", "time_to_power_months_p50", "time_to_power_months_p90", "time_to_compute_months_p50",
+    "construction_start_months_p50", "grid_energised_months_p50", "network_upgrade_probability",
+    "binding_constraint", "full_capacity_binding", "bridge_power_used", "bridge_power_mw", "bridge_mw_months_saved",
+    "gas_feasible", "grid_swing_flag", "grid_swing_reason", "labor_shortfall_workers", "schedule_stretch_months",
 )  # fmt: skip
 
 
@@ -79,12 +83,15 @@ def compute_chunk(
     )
     criteria_by_capacity: dict[float, dict[str, np.ndarray]] = {}
     economics_by_capacity: dict[float, dict[str, np.ndarray]] = {}
+    # Each capacity is ranked on its own economics: a site's 50 MW rank uses its 50 MW capex and time, its
+    # 1 GW rank its 1 GW ones (docs/scoring.md).
     for capacity in capacities_mw:
         economics = compute_economics_arrays(inputs, capacity, params, seed=seed, draws=draws)
         criteria = {name: measures[name] for name in CRITERIA if name in measures}
         criteria["land_price_usd_per_acre"] = effective_land_price
         criteria["capex_per_mw_usd"] = economics["capex_per_mw_usd"]
         criteria["time_to_power_p50_months"] = economics["time_to_power_months_p50"]
+        criteria["time_to_compute_p50_months"] = economics["time_to_compute_months_p50"]
         criteria_by_capacity[capacity] = criteria
         economics_by_capacity[capacity] = {name: economics[name] for name in ECONOMICS_FIELDS}
     return ChunkRows(

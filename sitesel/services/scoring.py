@@ -289,6 +289,7 @@ def _results_frame(
                     "build_capex_per_mw_usd": economics["build_capex_per_mw_usd"],
                     "gpus": economics["gpus"],
                     "time_to_power_p50_months": economics["time_to_power_months_p50"],
+                    "time_to_compute_p50_months": economics["time_to_compute_months_p50"],
                     "power_binding_constraint": economics["binding_constraint"],
                     "grid_swing_flag": economics["grid_swing_flag"],
                     "chunk_index": merged["chunk_index"],

@@ -22,7 +22,7 @@ FLOAT_FACTS = (
     "distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km",
     "generation_capacity_50km_mw", "plant_grid_voltage_kv_max_50km", "distance_datacenter_km",
     "distance_network_pop_km", "county_unemployment_rate_pct", "state_industrial_price_cents_kwh",
-    "fema_risk_score", "water_use_mgal_d", "county_transfer_capacity_mw",
+    "fema_risk_score", "water_use_mgal_d", "county_transfer_capacity_mw", "county_queue_active_mw",
 )  # fmt: skip
 INTEGER_FACTS = (
     "datacenters_within_50km", "county_labor_force", "county_population", "county_median_household_income_usd",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from sitesel.domain.regions import ISO_BY_BALANCING_AUTHORITY
 from sitesel.spatial.snapshot import LayerSnapshot, PointLayer
 
 # The OSM/GridKit grid layers stop at about 106.4°W (no western US, SOURCES.md). West of that the
@@ -85,6 +86,13 @@ def _county_of(snapshot: LayerSnapshot, points: np.ndarray) -> np.ndarray:
     return index
 
 
+def _queue_zero_inside_isos(queue_mw: np.ndarray, balancing_authority: np.ndarray) -> np.ndarray:
+    """The queue layer covers the seven ISOs: inside one, a county with no active entry has 0 MW queued;
+    outside them (utilities that publish no queue here) the county's queue is unknown."""
+    in_iso = np.isin(balancing_authority.astype(str), list(ISO_BY_BALANCING_AUTHORITY))
+    return np.where(np.isnan(queue_mw) & in_iso, 0.0, queue_mw)
+
+
 def measure_points(snapshot: LayerSnapshot, lon: np.ndarray, lat: np.ndarray, x: np.ndarray, y: np.ndarray) -> dict:
     """Every measure for N points given in lon/lat (for coverage rules) and EPSG:5070 x/y.
 
@@ -111,6 +119,7 @@ def measure_points(snapshot: LayerSnapshot, lon: np.ndarray, lat: np.ndarray, x:
     fips = out["county_fips"]
     for measure, table in snapshot.county_values.items():
         out[measure] = np.array([table.get(f, np.nan) for f in fips], dtype=float)
+    out["county_queue_active_mw"] = _queue_zero_inside_isos(out["county_queue_active_mw"], out["balancing_authority"])
     prices = [snapshot.state_prices.get(s) for s in out["state"]]
     out["state_industrial_price_cents_kwh"] = np.array([p[0] if p else np.nan for p in prices], dtype=float)
     out["state_price_year"] = np.array([p[1] if p else np.nan for p in prices], dtype=float)

@@ -21,7 +21,7 @@ from sitesel.models import Layer
 SNAPSHOT_LAYERS = (
     "hv_lines", "hv_substations", "power_plants", "datacenters", "network_nodes", "counties",
     "labor_force", "population", "household_income", "fema_risk", "water_use", "transfer_capacity_county",
-    "power_prices",
+    "power_prices", "interconnection_queue",
 )  # fmt: skip
 SUBSTATION_TYPES = ("substation", "sub_station", "station")
 VOLTAGE_CLASSES_KV = (230, 345, 500)
@@ -80,6 +80,32 @@ def _county_table(kind: str, expression: str = "f.value") -> dict[str, float]:
     }
 
 
+def county_name_key(state: str, name: str) -> tuple[str, str]:
+    """How a county is named across sources: 'Audrain County' (queues) and 'Audrain' (Census) match, as do
+    'St. Louis' and 'Saint Louis'."""
+    words = name.upper().replace(".", "").replace("'", "").replace("SAINT ", "ST ").split()
+    while words and words[-1] in ("COUNTY", "PARISH", "BOROUGH", "CITY", "CENSUS", "AREA", "MUNICIPALITY"):
+        words.pop()
+    return state.strip().upper(), " ".join(words)
+
+
+def _county_queue_table(counties: list[tuple]) -> dict[str, float]:
+    """Active generator-queue MW per county FIPS. The queue names counties, not FIPS; an entry that names
+    several counties ('Audrain County,Ralls County') is split evenly between them."""
+    fips_by_name = {county_name_key(state, name): fips for _, fips, state, name in counties if state and name}
+    table: dict[str, float] = {}
+    for state, names, mw in _rows(
+        "interconnection_queue",
+        "f.state, f.properties ->> 'County', f.capacity_mw",
+        "f.properties ->> 'queue_sheet' = 'Active' AND f.capacity_mw > 0",
+    ):
+        listed = [fips_by_name.get(county_name_key(state or "", n)) for n in (names or "").split(",") if n.strip()]
+        matched = [f for f in listed if f]
+        for fips in matched:
+            table[fips] = table.get(fips, 0.0) + float(mw) / len(listed)
+    return table
+
+
 def load_snapshot(versions: dict[str, int]) -> LayerSnapshot:
     lines = _rows("hv_lines", "ST_AsBinary(f.geom_albers), f.voltage_kv", "f.voltage_kv IS NOT NULL")
     line_geoms = _geometries(lines)
@@ -133,6 +159,7 @@ def load_snapshot(versions: dict[str, int]) -> LayerSnapshot:
             "fema_risk_score": _county_table("fema_risk"),
             "water_use_mgal_d": _county_table("water_use"),
             "county_transfer_capacity_mw": transfer,
+            "county_queue_active_mw": _county_queue_table(counties),
         },
         state_prices=prices,
     )

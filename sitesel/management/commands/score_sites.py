@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +11,7 @@ from sitesel.domain.errors import DomainError
 from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.site_economics import run_spread_vs_campus, site_scale_comparison
 
 TERMINAL = (ScoringRun.Status.SUCCEEDED, ScoringRun.Status.FAILED)
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--state", help="only sites in this state")
         parser.add_argument("--top", type=int, default=10, help="print this many best results per capacity")
         parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for the worker")
+        parser.add_argument("--teams", type=int, help="site teams for the spread-against-campus answer (default 5)")
 
     def handle(self, *args, **options) -> None:
         scenario = self._scenario(options["scenario"])
@@ -52,8 +53,9 @@ class Command(BaseCommand):
         )
         for capacity in run.capacities_mw:
             self._print_top(run, capacity, options["top"])
-        if not options["national"]:
-            self._print_scale_ratio(run)
+        if not options["national"] and len(set(run.capacities_mw)) > 1:
+            self._print_scale(run)
+            self._print_spread(run, options["teams"])
 
     def _scenario(self, name: str | None) -> Scenario:
         if not name:
@@ -76,43 +78,57 @@ class Command(BaseCommand):
 
     def _print_top(self, run: ScoringRun, capacity: float, top: int) -> None:
         results = ScoringResult.objects.filter(run=run, capacity_mw=capacity, rank__gte=1).select_related("site")
-        self.stdout.write(f"\nTop {top} at {capacity:g} MW")
+        self.stdout.write(f"\nTop {top} at {capacity:g} MW (months from the decision, P50)")
         self.stdout.write(
-            f"{'#':>3}  {'site':<40} {'st':2} {'score':>5}  {'capex/MW':>9} {'GPUs':>9} {'P50 power':>9}  binding"
+            f"{'#':>3}  {'site':<40} {'st':2} {'score':>5}  {'capex/MW':>9} {'GPUs':>9} "
+            f"{'compute':>7} {'full':>5}  binding"
         )
         for result in results.order_by("rank")[:top]:
             name = result.site.name if result.site else f"cell {result.cell_id} ({result.lat:.3f}, {result.lon:.3f})"
             binding = result.power_binding_constraint or "—"
             self.stdout.write(
                 f"{result.rank:>3}  {name[:40]:<40} {result.state:2} {result.score:5.1f}  "
-                f"{_money(result.capex_per_mw_usd):>9} {result.gpus:>9,.0f} {result.time_to_power_p50_months:>6.0f} mo"
-                f"  {binding}"
+                f"{_money(result.capex_per_mw_usd):>9} {result.gpus:>9,.0f} "
+                f"{result.time_to_compute_p50_months:>5.0f} mo {result.time_to_power_p50_months:>3.0f} mo  {binding}"
             )
 
-    def _print_scale_ratio(self, run: ScoringRun) -> None:
-        capacities = sorted(run.capacities_mw)
-        if len(capacities) < 2:
+    def _print_scale(self, run: ScoringRun) -> None:
+        small, large = min(run.capacities_mw), max(run.capacities_mw)
+        best = ScoringResult.objects.filter(run=run, capacity_mw=large, rank=1).select_related("site__facts").first()
+        if best is None or best.site is None:
             return
-        small, large = capacities[0], capacities[-1]
-        per_mw = {
-            (site, capacity): (all_in, build)
-            for site, capacity, all_in, build in ScoringResult.objects.filter(run=run).values_list(
-                "site_id", "capacity_mw", "capex_per_mw_usd", "build_capex_per_mw_usd"
+        c = site_scale_comparison(best.site, small, large, run)
+        self.stdout.write(f"\n{small:g} MW : {large:g} MW per MW at the top {large:g} MW site ({best.site.name}):")
+        for ratio in (c.facility, c.all_in, c.time_adjusted):
+            self.stdout.write(
+                f"  {ratio.name:<26} {_money(ratio.small_usd_per_mw):>9}/MW vs {_money(ratio.large_usd_per_mw):>9}/MW"
+                f" -> {ratio.ratio:.3f}x"
             )
-        }
-        for position, label in enumerate(("all-in", "excluding IT equipment")):
-            ratios = [
-                values[position] / per_mw[(site, large)][position]
-                for (site, capacity), values in per_mw.items()
-                if capacity == small and (site, large) in per_mw and per_mw[(site, large)][position]
-            ]
-            if ratios:
-                self.stdout.write(
-                    f"{'' if position else chr(10)}{small:g} MW : {large:g} MW capex per MW ({label}), same "
-                    f"site: median {statistics.median(ratios):.3f}x (range {min(ratios):.3f}-{max(ratios):.3f}x, "
-                    f"{len(ratios)} sites)"
-                )
         self.stdout.write(
-            "Why: fixed costs (substation, line, site works, crew mobilization and camp) are spread over "
-            f"{large / small:g}x the MW; GPUs, a large share of capex, cost the same per MW at any size."
+            f"  a month of compute is worth {_money(c.cost_of_delay_usd_per_mw_month)} per MW; the {large:g} MW "
+            f"campus's average MW goes live in month {c.large.time_to_compute_months_p50:.0f}, the {small:g} MW "
+            f"block in month {c.small.time_to_compute_months_p50:.0f}"
         )
+        terms = sorted(c.time_adjusted.waterfall, key=lambda t: -abs(t.contribution))[:4]
+        self.stdout.write("  largest terms: " + "; ".join(f"{t.term} {t.contribution:+.3f}" for t in terms))
+
+    def _print_spread(self, run: ScoringRun, teams: int | None) -> None:
+        try:
+            c, sites, campus = run_spread_vs_campus(run, teams=teams)
+        except ApplicationError as exc:
+            self.stdout.write(f"\nSpread against campus: not computed ({exc.field}: {exc.message})")
+            return
+        self.stdout.write(
+            f"\nSpread against campus, by month {c.by_month:.0f} from the decision: {len(sites)} x "
+            f"{c.spread.block_mw[0]:g} MW at the top sites with {c.teams} site teams, or {c.campus.capacity_mw:g} MW "
+            f"at {campus.name}"
+        )
+        for label, option in (("spread", c.spread), ("campus", c.campus)):
+            self.stdout.write(
+                f"  {label:<6} capex ${option.capex_usd / 1e9:6.2f} B, {option.gpu_months_by_date / 1e6:5.2f} M "
+                f"GPU-months by then, {option.mw_live_by_quarter[int(c.by_month // 3) - 1]:6.0f} MW live"
+            )
+        if c.break_even_teams is None:
+            self.stdout.write("  no number of teams lets the spread match the campus by then")
+        else:
+            self.stdout.write(f"  the spread matches the campus's GPU-months with {c.break_even_teams} teams or more")
