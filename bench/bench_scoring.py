@@ -4,7 +4,7 @@ the naive per-site approach, measured in the same run.
     .venv/bin/python bench/bench_scoring.py [--sizes 1000,10000,100000] [--cell-km 5 (0: skip)] [--naive-sample 100]
                                             [--repeats 3]
 
-It uses its own database (sitesel_bench on the same server as DATABASE_URL) and Redis DB 5, imports the
+It uses its own database (<name>_bench on the same server as DATABASE_URL) and Redis DB 5 (BENCH_REDIS_DB), imports the
 real layers there (once), starts a Celery worker (2 processes) on that database, and for each size:
 - floor: the same measures (STRtrees over layers already in memory), economics and scoring, in-process;
 - end to end: POST /api/v1/scoring-runs/ -> 202, then wait until the run's ranked results are persisted;
@@ -28,16 +28,20 @@ sys.path.insert(0, str(ROOT))
 
 
 def _env() -> dict[str, str]:
+    # Its own database (<DATABASE_URL's name>_bench) and Redis DB (BENCH_REDIS_DB, default 5), so two checkouts
+    # benchmarking on one machine do not share a worker queue.
     base = os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/sitesel")
-    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/5"
-    return {**os.environ, "DATABASE_URL": base.rsplit("/", 1)[0] + "/sitesel_bench", "REDIS_URL": redis,
+    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+    server, name = base.rsplit("/", 1)
+    return {**os.environ, "DATABASE_URL": f"{server}/{name}_bench",
+            "REDIS_URL": f"{redis}/{os.environ.get('BENCH_REDIS_DB', '5')}",
             "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_LOG_LEVEL": "WARNING"}  # fmt: skip
 
 
 os.environ.update(_env())
 subprocess.run(
     ["psql", os.environ["DATABASE_URL"].replace("postgis:", "postgres:").rsplit("/", 1)[0] + "/postgres", "-qc",
-     "CREATE DATABASE sitesel_bench"], capture_output=True, check=False,
+     f"CREATE DATABASE {os.environ['DATABASE_URL'].rsplit('/', 1)[1]}"], capture_output=True, check=False,
 )  # fmt: skip
 
 import django  # noqa: E402

@@ -963,7 +963,7 @@ class EconomicsParameters:
         source="arXiv 2508.14318 (Microsoft/OpenAI/NVIDIA); the share itself is an assumption",
     )
     swing_tolerance_share_of_line_capacity: float = _p(
-        0.6, unit="fraction of circuit MW", lo=0.0, hi=10.0, published="none", source="assumption"
+        0.6, unit="fraction of circuit MW", lo=0.0, hi=10.0, published="none", source="assumption", sweep=(0.4, 0.8)
     )
     swing_max_share_of_transfer_capacity: float = _p(
         0.25,
@@ -972,6 +972,7 @@ class EconomicsParameters:
         hi=10.0,
         published="none",
         source="assumption; scale reference: 1,500 MW load loss 2024-07-10 (NERC via datacenterdynamics.com)",
+        sweep=(0.15, 0.35),
     )
     swing_max_share_of_local_generation: float = _p(
         0.25,
@@ -980,9 +981,10 @@ class EconomicsParameters:
         hi=10.0,
         published="none",
         source="assumption; used only when county transfer capacity is missing",
+        sweep=(0.15, 0.35),
     )
     swing_line_search_km: float = _p(
-        30.0, unit="km", lo=0.0, hi=1000.0, published="none", source="assumption ('nearby' grid)"
+        30.0, unit="km", lo=0.0, hi=1000.0, published="none", source="assumption ('nearby' grid)", sweep=(20.0, 50.0)
     )
 
 

@@ -53,6 +53,7 @@ BINDING_LABELS: tuple[str, ...] = (
     STUDY, UTILITY_BUILD, UPGRADES, TRANSFORMER, SITE_CONTROL, SWITCHGEAR, CONSTRUCTION, LABOR, GENERATION, GAS_LATERAL
 )  # fmt: skip
 GRID_ENERGISATION = "grid energisation"
+ON_SITE_POWER = "on-site power"
 CONSTRUCTION_RAMP = "construction ramp"
 
 # Normalised spelling (upper case, no spaces/hyphens/underscores) -> parameter suffix.
@@ -490,12 +491,19 @@ def schedule_arrays(
         upgrade_probability=t.upgrade_probability,
         blocks=t.blocks,
         binding_constraint=_binding_constraint(t, med, plan, p),
-        full_capacity_binding=np.where(
-            path.grid >= path.first_built + (t.blocks - 1.0) * path.cadence, GRID_ENERGISATION, CONSTRUCTION_RAMP
-        ).astype(object),
+        full_capacity_binding=_full_capacity_binding(path, t.blocks),
         bridge=plan,
         region_known=t.region_known,
     )
+
+
+def _full_capacity_binding(path: Phases, blocks: np.ndarray) -> np.ndarray:
+    """What the last block waits for on the path of medians: its power (grid or on-site) or its construction."""
+    on_site = blocks <= path.bridged_blocks
+    power = np.where(on_site, path.bridge_power, path.grid)
+    built = path.first_built + (blocks - 1.0) * path.cadence
+    waits_for_power = np.where(on_site, ON_SITE_POWER, GRID_ENERGISATION)
+    return np.where(power >= built, waits_for_power, CONSTRUCTION_RAMP).astype(object)
 
 
 def _binding_constraint(t: SiteTiming, med: dict[str, float], plan: BridgePlan, p: EconomicsParameters) -> np.ndarray:
