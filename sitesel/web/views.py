@@ -24,6 +24,7 @@ from sitesel.domain.errors import InvalidScenario
 from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.site_economics import site_scale_comparison
 from sitesel.web import selectors as web_selectors
 from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
@@ -167,6 +168,7 @@ def _capacity_column(result) -> dict:
         "economics": economics,
         "breakdown": breakdown,
         "ttp": [economics.get(f"time_to_power_months_{p}") for p in ("p10", "p50", "p90")],
+        "first": [economics.get(f"time_to_first_power_months_{p}") for p in ("p10", "p50", "p90")],
     }
 
 
@@ -182,7 +184,11 @@ def site_detail(request, pk: int):
     top = max((p for c in columns for _, p in c["breakdown"]), default=0) or 1
     for column in columns:
         column["bars"] = [(name, points, round(100 * points / top, 1)) for name, points in column["breakdown"]]
-    context = {"site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns}
+    capacities = sorted(c["result"].capacity_mw for c in columns)
+    scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
+    context = {
+        "site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns, "scale": scale,
+    }  # fmt: skip
     return render(request, "sitesel/web/site.html", context)
 
 

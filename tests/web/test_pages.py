@@ -106,7 +106,11 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert f"${economics['capex_per_mw_usd']:,.0f}" in page
     assert f"{economics['gpus']:,.0f}" in page
     for p in ("p10", "p50", "p90"):
-        assert f"{economics[f'time_to_power_months_{p}']:.1f}" in page
+        assert f"{economics[f'time_to_power_months_{p}']:.0f}" in page
+        assert f"{economics[f'time_to_first_power_months_{p}']:.0f}" in page
+    assert f"<strong>{economics['time_to_compute_months_p50']:.0f}</strong>" in page
+    # The 50 MW : 1 GW comparison with its waterfall, computed for this site.
+    assert "facility only" in page and "all-in with cost of delay" in page and "repetition learning" in page
     assert economics["binding_constraint"] in page
     assert "Grid-swing flag" in page
     # The breakdown: one bar per criterion with its points, in a card per capacity.
