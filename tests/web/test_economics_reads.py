@@ -100,3 +100,15 @@ def test_score_sites_prints_the_ratios_and_the_spread(scored_run) -> None:
     out = out.getvalue()
     assert "facility only" in out and "all-in with cost of delay" in out
     assert "Spread against campus" in out and "GPU-months" in out
+
+
+def test_the_frontier_pace_scenario_is_created_once_and_builds_faster(demo_sites) -> None:
+    from sitesel.services.scoring import FRONTIER_PACE_OVERRIDES, scenario_frontier_pace
+
+    scenario = scenario_frontier_pace()
+    assert scenario_frontier_pace().pk == scenario.pk
+    assert scenario.spec["economics_overrides"] == FRONTIER_PACE_OVERRIDES
+    site = Site.objects.select_related("facts").first()
+    frontier = compute_economics(site_inputs(site), 1000.0, parameters_with_overrides(FRONTIER_PACE_OVERRIDES))
+    default = compute_economics(site_inputs(site), 1000.0)
+    assert frontier.time_to_compute_months_p50 < default.time_to_compute_months_p50

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from sitesel.services.demo_users import demo_users_ensure
 from sitesel.services.schedules import periodic_tasks_ensure
+from sitesel.services.scoring import scenario_default, scenario_frontier_pace
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             stdout=self.stdout,
             stderr=self.stderr,
         )
+        scenarios = [scenario_default().name, scenario_frontier_pace().name]
+        self.stdout.write(f"Scenarios: {', '.join(scenarios)}")
         accounts = demo_users_ensure(secrets_dir=options["secrets_dir"])
         schedules = periodic_tasks_ensure()
         self.stdout.write(f"Beat schedules (editable in admin): {', '.join(schedules)}")
