@@ -11,7 +11,7 @@ throughout. Parameters and their sources: sitesel/domain/parameters.py and docs/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -194,9 +194,7 @@ class _Basis:
     price_usd_mwh: np.ndarray
     energy: np.ndarray
     staff: np.ndarray
-    cost_of_delay: np.ndarray
     bridge: dict[str, np.ndarray]
-    schedule_inputs: ScheduleInputs
 
     @property
     def fixed(self) -> np.ndarray:
@@ -237,7 +235,7 @@ def _basis(
         p.default_industrial_price_cents_kwh,
         x.state_industrial_price_cents_kwh,
     )
-    b = _Basis(
+    return _Basis(
         cap=cap,
         it=it_mw(cap, definition),
         gpu=gpu,
@@ -255,19 +253,25 @@ def _basis(
         price_usd_mwh=price_cents * 10.0,
         energy=cap * p.utilization * HOURS_PER_YEAR * price_cents * 10.0,
         staff=(p.ops_staff_fixed_fte + p.ops_staff_fte_per_mw * cap) * p.ops_staff_usd_per_fte_year,
-        cost_of_delay=np.zeros(0),
         bridge=capex.bridge_terms(x, cap, price_cents * 10.0, p),
-        schedule_inputs=None,  # type: ignore[arg-type]
     )
-    # A month of compute is worth what it costs to own and run a MW for a month: the decision's own figure,
-    # before any bridge is priced (GPU rental prices cross-check it).
+
+
+def _cost_of_delay(b: _Basis, p: EconomicsParameters) -> np.ndarray:
+    """A month of compute is worth what it costs to own and run a MW for a month: the decision's own figure,
+    before any bridge is priced (GPU rental prices cross-check it)."""
     _, annualized, opex = _yearly(b.fixed + b.grid_build + b.it_equipment, b, p)
-    cost_of_delay = (annualized + opex) / 12.0 / cap
-    schedule_inputs = ScheduleInputs(
-        capacity_mw=cap,
+    return (annualized + opex) / 12.0 / b.cap
+
+
+def _schedule_inputs(
+    x: SiteInputsArrays, b: _Basis, cost_of_delay: np.ndarray, p: EconomicsParameters
+) -> ScheduleInputs:
+    return ScheduleInputs(
+        capacity_mw=b.cap,
         iso_region=x.iso_region,
-        labor_stretch_share=labor["stretch_share"],
-        line_km=grid["routed_km"],
+        labor_stretch_share=b.labor["stretch_share"],
+        line_km=b.grid["routed_km"],
         upgrade_probability=upgrade_probability(x, p),
         gas_feasible=b.bridge["feasible"],
         cost_of_delay_usd_per_mw_month=cost_of_delay,
@@ -275,7 +279,6 @@ def _basis(
         bridge_usd_per_mw=b.bridge["net_generation_usd_per_mw"],
         bridge_fuel_premium_usd_per_mwh=b.bridge["fuel_premium_usd_per_mwh"],
     )
-    return replace(b, cost_of_delay=cost_of_delay, schedule_inputs=schedule_inputs)
 
 
 def schedule_inputs(
@@ -286,7 +289,8 @@ def schedule_inputs(
     draws: int = DEFAULT_DRAWS,
 ) -> ScheduleInputs:
     """What the phased schedule needs for N sites, with the cost of delay and the bridge terms priced."""
-    return _basis(inputs, capacity_mw, params, seed, draws).schedule_inputs
+    b = _basis(inputs, capacity_mw, params, seed, draws)
+    return _schedule_inputs(inputs, b, _cost_of_delay(b, params), params)
 
 
 def compute_economics_arrays(
@@ -304,7 +308,8 @@ def compute_economics_arrays(
     p = params
     x = inputs
     b = _basis(x, capacity_mw, p, seed, draws)
-    schedule = schedule_arrays(b.schedule_inputs, p, seed, draws)
+    cost_of_delay = _cost_of_delay(b, p)
+    schedule = schedule_arrays(_schedule_inputs(x, b, cost_of_delay, p), p, seed, draws)
     plan = schedule.bridge
     bridge = plan.mw * b.bridge["net_generation_usd_per_mw"]
     lateral = np.where(plan.used, b.bridge["lateral_usd"], 0.0)
@@ -351,7 +356,7 @@ def compute_economics_arrays(
         "opex_usd_per_mw_year": opex / cap,
         "annualized_capex_usd_per_year": annualized,
         "usd_per_gpu_hour": usd_per_gpu_hour,
-        "cost_of_delay_usd_per_mw_month": b.cost_of_delay,
+        "cost_of_delay_usd_per_mw_month": cost_of_delay,
         "cost_of_delay_rental_usd_per_mw_month": b.gpu
         / cap
         * HOURS_PER_MONTH
