@@ -87,7 +87,7 @@ class PhaseSerializer(serializers.Serializer):
 class SiteModelSerializer(serializers.Serializer):
     """The site model run that gave every block its go-live band (docs/orchestration.md §2)."""
 
-    planned_from_model = serializers.BooleanField(help_text="The blocks were planned at the model's P50 dates.")
+    planned_from_model = serializers.BooleanField(help_text="At creation, every block was planned at its P50.")
     model_version = serializers.CharField(help_text="Empty for a project created before bands were stored.")
     decision_date = serializers.DateField(
         source="model_decision_date", allow_null=True, help_text="Month 0 of the model: the build decision."

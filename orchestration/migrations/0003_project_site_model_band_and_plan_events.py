@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='buildproject',
             name='planned_from_model',
-            field=models.BooleanField(default=False, editable=False, help_text="Blocks were planned at the site model's P50 dates."),
+            field=models.BooleanField(default=False, editable=False, help_text="At creation, every block was planned at the site model's P50."),
         ),
         migrations.AddField(
             model_name='capacityblock',

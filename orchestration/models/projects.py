@@ -33,7 +33,7 @@ class BuildProject(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The site model the blocks' bands came from (empty for projects created before bands were stored).
     planned_from_model = models.BooleanField(
-        default=False, editable=False, help_text="Blocks were planned at the site model's P50 dates."
+        default=False, editable=False, help_text="At creation, every block was planned at the site model's P50."
     )
     model_version = models.CharField(max_length=40, blank=True, editable=False)
     model_decision_date = models.DateField(

@@ -67,7 +67,7 @@ def site_model_summary(project: BuildProject) -> str:
     if not project.model_version:
         return "no site model band (the program was created before bands were stored)"
     run = f"scoring run {project.model_run_id}'s scenario" if project.model_run_id else "default scenario"
-    plan = "blocks planned at the model's P50" if project.planned_from_model else "plan set by hand"
+    plan = "created with every block at the model's P50" if project.planned_from_model else "plan set by hand"
     missing = len(project.model_missing_inputs)
     return (
         f"site model {project.model_version}, build decision {project.model_decision_date} (month 0), {run} "
