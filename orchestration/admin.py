@@ -1,14 +1,15 @@
 """Admin for projects, blocks, suppliers, contracts, deliveries, alerts, feed reviews and check runs.
 
 Workflow state never changes by editing a field: block states move through actions that call
-`block_transition` (the gates apply and every move is recorded), block facts and delivery promise
-dates are saved through their services (events and the slip log are written), and histories (events,
-slip log, alerts, check runs) are read-only. Check schedules are django-celery-beat PeriodicTasks,
-edited under "Periodic tasks".
+`block_transition` (the gates apply and every move is recorded), block facts, block plans and delivery
+promise dates are saved through their services (events and the slip log are written), and the site
+model's band, the plan-before-P10 flag and histories (events, slip log, alerts, check runs) are
+read-only. Check schedules are django-celery-beat PeriodicTasks, edited under "Periodic tasks".
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
@@ -30,7 +31,13 @@ from orchestration.models import (
     SupplierCheckRun,
     SupplierMembership,
 )
-from orchestration.services.blocks import FACT_FIELDS, block_facts_update, block_transition
+from orchestration.services.blocks import (
+    FACT_FIELDS,
+    block_facts_update,
+    block_plan_check,
+    block_plan_update,
+    block_transition,
+)
 from orchestration.services.checks import (
     feed_review_resolve,
     supplier_check_request,
@@ -71,9 +78,15 @@ class ReadOnlyInline(admin.TabularInline):
 # --- projects and blocks ----------------------------------------------------------------------------------
 
 
+@admin.display(description="Plan before the site model's P10")
+def model_flag(block: CapacityBlock) -> str:
+    return block.model_flag or "—"
+
+
 class BlockInline(ReadOnlyInline):
     model = CapacityBlock
-    fields = ("index", "phase", "mw", "gpus", "state", "planned_go_live", "forecast_go_live", "forecast_days_late")
+    fields = ("index", "phase", "mw", "gpus", "state", "planned_go_live", "forecast_go_live", "forecast_days_late",
+              "model_p10", "model_p50", "model_p90", model_flag)  # fmt: skip
     readonly_fields = fields
 
 
@@ -91,10 +104,17 @@ class BuildProjectAdmin(admin.ModelAdmin):
     )
     list_select_related = ("site",)
     search_fields = ("name", "site__name")
-    readonly_fields = ("forecast_go_live", "forecast_mw_at_risk", "forecast_at", "forecast", "created_at")
+    readonly_fields = ("forecast_go_live", "forecast_mw_at_risk", "forecast_at", "forecast", "created_at",
+                       "planned_from_model", "model_version", "model_decision_date", "model_run", "model_seed",
+                       "model_draws", "model_grid_energised_p50", "model_on_site_power", "model_missing_inputs",
+                       "blocks_before_model_p10")  # fmt: skip
     raw_id_fields = ("site",)
     inlines = (BlockInline,)
     actions = ("recompute_forecast",)
+
+    @admin.display(description="Blocks planned before the site model's P10")
+    def blocks_before_model_p10(self, project: BuildProject) -> int:
+        return sum(block.before_model_p10 for block in project.blocks.all())
 
     @admin.action(description="Recompute the forecast (and alert on blocks past plan)")
     def recompute_forecast(self, request, queryset):
@@ -137,8 +157,20 @@ def _transition_action(state: State):
     return admin.action(description=f"Move to {state.label} (gates apply, recorded)")(move)
 
 
+class CapacityBlockForm(forms.ModelForm):
+    def clean_planned_go_live(self):
+        planned = self.cleaned_data["planned_go_live"]
+        if "planned_go_live" in self.changed_data:
+            try:
+                block_plan_check(block=self.instance, planned_go_live=planned)
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return planned
+
+
 @admin.register(CapacityBlock)
 class CapacityBlockAdmin(admin.ModelAdmin):
+    form = CapacityBlockForm
     list_display = (
         "project",
         "index",
@@ -149,6 +181,9 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "planned_go_live",
         "forecast_go_live",
         "forecast_days_late",
+        "model_p10",
+        "model_p90",
+        "before_model_p10",
         "power_available",
         "cooling_ready",
         "commissioning_passed",
@@ -172,6 +207,11 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "forecast_go_live",
         "forecast_days_late",
         "forecast_binding",
+        "model_block",
+        "model_p10",
+        "model_p50",
+        "model_p90",
+        model_flag,
     )
     readonly_fields = (
         "project",
@@ -181,6 +221,11 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "forecast_go_live",
         "forecast_days_late",
         "forecast_binding",
+        "model_block",
+        "model_p10",
+        "model_p50",
+        "model_p90",
+        model_flag,
     )
     inlines = (BomLineInline, BlockEventInline)
     actions = [_transition_action(state) for state in State if state != State.PLANNED]
@@ -188,15 +233,22 @@ class CapacityBlockAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # blocks are created with their project
 
+    @admin.display(boolean=True, description="Before model P10")
+    def before_model_p10(self, block: CapacityBlock) -> bool:
+        return block.before_model_p10
+
     def save_model(self, request, obj, form, change):
         facts = {name: form.cleaned_data[name] for name in FACT_FIELDS if name in form.changed_data}
-        others = [name for name in form.changed_data if name not in FACT_FIELDS]
+        reason = f"admin edit by {request.user}"
+        others = [name for name in form.changed_data if name not in (*FACT_FIELDS, "planned_go_live")]
         if others:
             obj.save(update_fields=others)
-        if facts:  # facts change through the service, which records who, when and why
-            block_facts_update(
-                block=obj, actor=request.user, reason=f"admin edit by {request.user}", source=Source.ADMIN, **facts
+        if "planned_go_live" in form.changed_data:  # recorded, with the site model flag before and after
+            block_plan_update(
+                block=obj, planned_go_live=obj.planned_go_live, actor=request.user, reason=reason, source=Source.ADMIN
             )
+        if facts:  # facts change through the service, which records who, when and why
+            block_facts_update(block=obj, actor=request.user, reason=reason, source=Source.ADMIN, **facts)
 
 
 @admin.register(BomLine)

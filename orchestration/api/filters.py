@@ -1,6 +1,7 @@
 """Query filters (django-filter) for the orchestration API."""
 
 import django_filters
+from django.db.models import F, Q
 
 from orchestration.models import (
     Alert,
@@ -29,13 +30,21 @@ class ProjectFilter(django_filters.FilterSet):
 class BlockFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     at_risk = django_filters.BooleanFilter(method="filter_at_risk", help_text="The stored forecast is late.")
+    before_model_p10 = django_filters.BooleanFilter(
+        method="filter_before_model_p10", help_text="The plan is earlier than the site model's P10."
+    )
 
     class Meta:
         model = CapacityBlock
-        fields = ("project", "state", "phase", "power_available", "at_risk")
+        fields = ("project", "state", "phase", "power_available", "at_risk", "before_model_p10")
 
     def filter_at_risk(self, queryset, name, value):
         return queryset.filter(forecast_days_late__gt=0) if value else queryset.exclude(forecast_days_late__gt=0)
+
+    def filter_before_model_p10(self, queryset, name, value):
+        # The SQL form of CapacityBlock.before_model_p10 (a block without a band is never flagged).
+        flagged = Q(model_p10__isnull=False, planned_go_live__lt=F("model_p10"))
+        return queryset.filter(flagged) if value else queryset.exclude(flagged)
 
 
 class BomLineFilter(django_filters.FilterSet):

@@ -28,7 +28,7 @@ from orchestration.models import (
 from orchestration.services.contracts import contract_line_blocks_check
 from sitesel.api.serializers import plain_name
 from sitesel.errors import ApplicationError
-from sitesel.models import Site
+from sitesel.models import ScoringRun, Site
 
 __all__ = ["ShipNoticeSerializer"]
 
@@ -60,14 +60,20 @@ class TransitionErrorSerializer(serializers.Serializer):
 
 
 class BlockSerializer(serializers.ModelSerializer):
-    """A capacity block. `state` changes only through the transition action; facts through the facts action."""
+    """A capacity block. `state` changes only through the transition action; facts through the facts action;
+    the plan through the plan action. `model_p10/p50/p90` are the site model's go-live band for the block."""
+
+    before_model_p10 = serializers.BooleanField(
+        read_only=True, help_text="The planned go-live is earlier than the site model's P10 (re-read on every call)."
+    )
 
     class Meta:
         model = CapacityBlock
         fields = (
             "id", "project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
             "power_available", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
-            "forecast_days_late", "forecast_binding",
+            "forecast_days_late", "forecast_binding", "model_block", "model_p10", "model_p50", "model_p90",
+            "before_model_p10",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -78,21 +84,52 @@ class PhaseSerializer(serializers.Serializer):
     mw = serializers.FloatField()
 
 
+class SiteModelSerializer(serializers.Serializer):
+    """The site model run that gave every block its go-live band (docs/orchestration.md §2)."""
+
+    planned_from_model = serializers.BooleanField(help_text="At creation, every block was planned at its P50.")
+    model_version = serializers.CharField(help_text="Empty for a project created before bands were stored.")
+    decision_date = serializers.DateField(
+        source="model_decision_date", allow_null=True, help_text="Month 0 of the model: the build decision."
+    )
+    run = serializers.IntegerField(
+        source="model_run_id", allow_null=True, help_text="Scoring run whose scenario, seed and draws were used."
+    )
+    seed = serializers.IntegerField(source="model_seed", allow_null=True)
+    draws = serializers.IntegerField(source="model_draws", allow_null=True)
+    grid_energised_p50 = serializers.DateField(source="model_grid_energised_p50", allow_null=True)
+    on_site_power = serializers.BooleanField(
+        source="model_on_site_power", allow_null=True, help_text="The model bridges the first blocks on site."
+    )
+    missing_inputs = serializers.ListField(
+        child=serializers.CharField(),
+        source="model_missing_inputs",
+        help_text="Site facts the model did not have and filled in conservatively (its economics missing_inputs).",
+    )
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     blocks = BlockSerializer(many=True, read_only=True)
     phases = serializers.SerializerMethodField()
+    site_model = SiteModelSerializer(source="*", read_only=True)
+    blocks_before_model_p10 = serializers.SerializerMethodField(
+        help_text="Blocks whose planned go-live is earlier than the site model's P10."
+    )
 
     class Meta:
         model = BuildProject
         fields = (
             "id", "site", "name", "target_mw", "block_mw", "blocks_per_phase", "planned_first_go_live",
             "blocks_interval_days", "grid_power_date", "phases", "blocks", "forecast_go_live", "forecast_mw_at_risk",
-            "forecast_at", "created_at",
+            "forecast_at", "created_at", "site_model", "blocks_before_model_p10",
         )  # fmt: skip
         read_only_fields = (
             "site", "target_mw", "block_mw", "blocks_per_phase", "planned_first_go_live", "blocks_interval_days",
             "phases", "blocks", "forecast_go_live", "forecast_mw_at_risk", "forecast_at", "created_at",
         )  # fmt: skip
+
+    def get_blocks_before_model_p10(self, project: BuildProject) -> int:
+        return sum(block.before_model_p10 for block in project.blocks.all())  # prefetched
 
     @extend_schema_field(PhaseSerializer(many=True))
     def get_phases(self, project: BuildProject) -> list[dict]:
@@ -111,8 +148,17 @@ class ProjectCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     target_mw = serializers.FloatField(min_value=1, max_value=100_000)
     block_mw = serializers.FloatField(min_value=1, max_value=5_000)
-    planned_first_go_live = serializers.DateField()
-    blocks_interval_days = serializers.IntegerField(min_value=0, max_value=3650, default=45)
+    planned_first_go_live = serializers.DateField(
+        required=False, help_text="Omit to plan every block at the site model's P50 date."
+    )
+    blocks_interval_days = serializers.IntegerField(
+        min_value=0, max_value=3650, required=False, help_text="With planned_first_go_live only (default 45)."
+    )
+    decision_date = serializers.DateField(required=False, help_text="Month 0 of the site model (default today).")
+    model_run = serializers.PrimaryKeyRelatedField(
+        queryset=ScoringRun.objects.all(), required=False, allow_null=True,
+        help_text="Take the site model's scenario, seed and draws from this scoring run (default: the defaults).",
+    )  # fmt: skip
     blocks_per_phase = serializers.IntegerField(min_value=1, max_value=1000, default=5)
     commissioning_days = serializers.IntegerField(min_value=0, max_value=730, default=45)
     onsite_generation_mw_per_block = serializers.FloatField(min_value=0, max_value=5_000, default=0.0)
@@ -136,6 +182,11 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
 
     def validate_name(self, value: str) -> str:
         return plain_name(value)
+
+
+class BlockPlanSerializer(serializers.Serializer):
+    planned_go_live = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
 
 
 class BlockTransitionSerializer(serializers.Serializer):
@@ -198,6 +249,10 @@ class BlockForecastSerializer(serializers.Serializer):
     power_available = serializers.BooleanField()
     power_forecast = serializers.DateField(allow_null=True)
     binding = BindingSerializer(allow_null=True)
+    model_p10 = serializers.DateField(allow_null=True, help_text="The site model's go-live band for the block.")
+    model_p50 = serializers.DateField(allow_null=True)
+    model_p90 = serializers.DateField(allow_null=True)
+    before_model_p10 = serializers.BooleanField(help_text="The plan is earlier than the site model's P10.")
 
 
 class QuarterSerializer(serializers.Serializer):
@@ -231,6 +286,7 @@ class ForecastSerializer(serializers.Serializer):
     binding = BindingSerializer(allow_null=True)
     mw_total = serializers.FloatField()
     mw_at_risk = serializers.FloatField()
+    blocks_before_model_p10 = serializers.IntegerField(help_text="Blocks planned earlier than the site model's P10.")
     blocks = BlockForecastSerializer(many=True)
     mw_live_by_quarter = QuarterSerializer(many=True)
     stranded = StrandedSerializer(many=True)

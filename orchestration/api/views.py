@@ -18,7 +18,7 @@ from orchestration.api import serializers as s
 from orchestration.api.permissions import ShipNoticeWriters
 from orchestration.models import Source
 from orchestration.selectors import user_scope
-from orchestration.services.blocks import TransitionRefused, block_facts_update, block_transition
+from orchestration.services.blocks import TransitionRefused, block_facts_update, block_plan_update, block_transition
 from orchestration.services.checks import feed_review_resolve, supplier_check_request, supplier_check_schedule_ensure
 from orchestration.services.contracts import contract_create
 from orchestration.services.deliveries import (
@@ -148,6 +148,22 @@ class BlockViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
             domain = exc.domain_error
             body = error_body(domain.code, domain.message, domain.as_error_list())
             return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(s.BlockSerializer(self.get_queryset().get(pk=block.pk)).data)
+
+    @extend_schema(
+        request=s.BlockPlanSerializer,
+        responses={200: s.BlockSerializer, **WRITE, 404: ERROR_404, 409: ERROR_409},
+        summary="Re-plan the block's go-live (recorded; flagged if earlier than the site model's P10)",
+        description="Sets `planned_go_live` and records a `plan` event with the old and new date and the site "
+        "model flag before and after. `before_model_p10` in the answer is re-read from the new plan. A live "
+        "block's plan is history: 409 `block_live`.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=())
+    def plan(self, request, pk=None):
+        block = self.get_object()
+        data = s.BlockPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        block_plan_update(block=block, actor=request.user, **data.validated_data)
         return Response(s.BlockSerializer(self.get_queryset().get(pk=block.pk)).data)
 
     @extend_schema(request=s.BlockFactsSerializer, responses={200: s.BlockSerializer, **WRITE, 404: ERROR_404},

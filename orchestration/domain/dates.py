@@ -17,6 +17,10 @@ NO_DATE = 0
 # below int64 overflow that adding any duration to it is harmless.
 UNSCHEDULED = 1_000_000_000
 MAX_ORDINAL = date.max.toordinal()
+# Plans and decisions are kept inside these bounds: forecasts add and subtract lead times to plan dates, and
+# the site model is calibrated on builds from the 2010s on.
+EARLIEST_PLAN = date(2000, 1, 1)
+LATEST_GO_LIVE = date(2200, 1, 1)
 
 
 def to_ordinal(value: date | None) -> int:

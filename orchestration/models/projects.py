@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from orchestration.domain.model_band import plan_before_p10, plan_flag_text
 from orchestration.models.choices import Category, Source, State
 
 
@@ -11,7 +12,8 @@ class BuildProject(models.Model):
     """A program of capacity at one site, built as blocks (e.g. 1 GW as 20 × 50 MW) in phases.
 
     The last stored forecast (`forecast_*`) is a cache written by `project_forecast_refresh`; the
-    forecast API recomputes from the current promises on every call.
+    forecast API recomputes from the current promises on every call. `model_*` record the site model run
+    at creation that gave every block its go-live band (`CapacityBlock.model_p10/p50/p90`).
     """
 
     site = models.ForeignKey("sitesel.Site", on_delete=models.PROTECT, related_name="build_projects")
@@ -29,6 +31,32 @@ class BuildProject(models.Model):
     forecast = models.JSONField(default=dict, blank=True, editable=False, help_text="Last stored forecast.")
     forecast_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The site model the blocks' bands came from (empty for projects created before bands were stored).
+    planned_from_model = models.BooleanField(
+        default=False, editable=False, help_text="At creation, every block was planned at the site model's P50."
+    )
+    model_version = models.CharField(max_length=40, blank=True, editable=False)
+    model_decision_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Month 0 of the site model: the build decision."
+    )
+    model_run = models.ForeignKey(
+        "sitesel.ScoringRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The scoring run whose scenario, seed and draws the model used; empty = the defaults.",
+    )
+    model_seed = models.IntegerField(null=True, blank=True, editable=False)
+    model_draws = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    model_grid_energised_p50 = models.DateField(null=True, blank=True, editable=False)
+    model_on_site_power = models.BooleanField(
+        null=True, blank=True, editable=False, help_text="The model bridges the first blocks with on-site power."
+    )
+    model_missing_inputs = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Site facts the model filled in conservatively."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +90,12 @@ class CapacityBlock(models.Model):
     forecast_go_live = models.DateField(null=True, blank=True, editable=False)
     forecast_days_late = models.IntegerField(null=True, blank=True, editable=False)
     forecast_binding = models.JSONField(default=dict, blank=True, editable=False)
+    model_block = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The site model block (1-based) whose band this is."
+    )
+    model_p10 = models.DateField(null=True, blank=True, editable=False, help_text="Site model go-live P10.")
+    model_p50 = models.DateField(null=True, blank=True, editable=False, help_text="Site model go-live P50.")
+    model_p90 = models.DateField(null=True, blank=True, editable=False, help_text="Site model go-live P90.")
 
     class Meta:
         ordering = ["project", "index"]
@@ -73,10 +107,24 @@ class CapacityBlock(models.Model):
                 condition=Q(state=State.LIVE, live_on__isnull=False) | (~Q(state=State.LIVE) & Q(live_on__isnull=True)),
                 name="orchestration_capacityblock_live_on_iff_live",
             ),
+            models.CheckConstraint(
+                condition=Q(model_p10__isnull=True, model_p50__isnull=True, model_p90__isnull=True)
+                | Q(model_p10__lte=F("model_p50"), model_p50__lte=F("model_p90")),
+                name="orchestration_capacityblock_model_band_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project} block {self.index}"
+
+    @property
+    def before_model_p10(self) -> bool:
+        """The plan is earlier than the site model's P10 (re-read from the current plan every time)."""
+        return plan_before_p10(self.planned_go_live, self.model_p10)
+
+    @property
+    def model_flag(self) -> str | None:
+        return plan_flag_text(self.planned_go_live, self.model_p10)
 
 
 class BomLine(models.Model):
@@ -108,11 +156,12 @@ class BomLine(models.Model):
 
 
 class BlockEvent(models.Model):
-    """Who changed a block (state or facts), when and why."""
+    """Who changed a block (state, facts or plan), when and why."""
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", "State transition"
         FACTS = "facts", "Facts changed"
+        PLAN = "plan", "Plan changed"
 
     block = models.ForeignKey(CapacityBlock, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSITION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orchestration.domain.categories import Category
+from orchestration.domain.dates import EARLIEST_PLAN, LATEST_GO_LIVE
 from orchestration.domain.errors import TransitionNotAllowed, UnknownState
 from orchestration.domain.gates import BlockFacts, LineStatus
 from orchestration.domain.workflow import check_transition, parse_state
@@ -129,14 +131,54 @@ def block_facts_update(*, block: CapacityBlock, actor, reason: str, source: str 
         for name, (_, value) in changes.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(changes))
-        BlockEvent.objects.create(
-            block=locked,
-            kind=BlockEvent.Kind.FACTS,
-            from_state=locked.state,
-            to_state=locked.state,
-            actor=actor,
-            source=source,
-            reason=reason.strip(),
-            data=changes,
+        _record_change(locked, BlockEvent.Kind.FACTS, changes, actor=actor, source=source, reason=reason)
+    return locked
+
+
+def _record_change(block: CapacityBlock, kind: str, data: dict, *, actor, source: str, reason: str) -> None:
+    """A block event that changes no state (facts or plan): what changed, who, why, from where."""
+    BlockEvent.objects.create(
+        block=block,
+        kind=kind,
+        from_state=block.state,
+        to_state=block.state,
+        actor=actor,
+        source=source,
+        reason=reason.strip(),
+        data=data,
+    )
+
+
+def block_plan_check(*, block: CapacityBlock, planned_go_live: date) -> None:
+    """Refuse a plan date out of bounds (400) or on a live block, whose plan is history (409)."""
+    if not EARLIEST_PLAN <= planned_go_live < LATEST_GO_LIVE:
+        raise ApplicationError(
+            f"must be on or after {EARLIEST_PLAN} and before {LATEST_GO_LIVE}",
+            field="planned_go_live",
+            code="out_of_range",
         )
+    if block.state == State.LIVE:
+        raise Conflict(f"block {block.index} is live: its plan is history", field="planned_go_live", code="block_live")
+
+
+def block_plan_update(
+    *, block: CapacityBlock, planned_go_live: date, actor, reason: str, source: str = Source.API
+) -> CapacityBlock:
+    """Re-plan a block's go-live; the event records the old and new date and the site model flag before and
+    after (the flag itself is re-read from the plan on every read: `CapacityBlock.before_model_p10`)."""
+    if not reason or not reason.strip():
+        raise ApplicationError("a reason is required", field="reason", code="reason_required")
+    with transaction.atomic():
+        locked = CapacityBlock.objects.select_for_update().get(pk=block.pk)
+        block_plan_check(block=locked, planned_go_live=planned_go_live)
+        old, was_flagged = locked.planned_go_live, locked.before_model_p10
+        if old == planned_go_live:
+            return locked
+        locked.planned_go_live = planned_go_live
+        locked.save(update_fields=["planned_go_live"])
+        changes = {
+            "planned_go_live": [old.isoformat(), planned_go_live.isoformat()],
+            "before_model_p10": [was_flagged, locked.before_model_p10],
+        }
+        _record_change(locked, BlockEvent.Kind.PLAN, changes, actor=actor, source=source, reason=reason)
     return locked

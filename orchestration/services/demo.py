@@ -37,7 +37,7 @@ from orchestration.services.deliveries import delivery_create, delivery_install,
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
 from orchestration.services.projects import project_create
 from sitesel.errors import ApplicationError
-from sitesel.models import Site
+from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.services.demo_users import demo_account_ensure
 
 PROJECT_NAME = "Demo 1 GW campus"
@@ -94,26 +94,25 @@ LOT_LEAD_DAYS = {category: (8, 8) if category in (Category.CHIPS, Category.MEMOR
 RECORDED_SLIPS = [(Category.POWER_EQUIPMENT, 7, 60), (Category.COOLING, 12, 25), (Category.CHIPS, 16, 30)]
 
 
-def demo_site_pick(*, site_id: int | None = None) -> tuple[Site, str]:
-    """The site for the demo and why it was picked.
+def demo_site_pick(*, site_id: int | None = None) -> tuple[Site, str, ScoringRun | None]:
+    """The site for the demo, why it was picked, and the scoring run whose scenario the site model takes.
 
     1. `site_id` if given; 2. the best-ranked eligible site of the latest succeeded scoring run (at
-    the capacity nearest 1 GW); 3. the site with the most generation capacity within 50 km.
+    the capacity nearest 1 GW); 3. the site with the most generation capacity within 50 km. The run is
+    the latest succeeded one in case 2 (the band then uses the draws the ranking used), else none.
     """
     if site_id is not None:
         site = Site.objects.filter(pk=site_id).first()
         if site is None:
             raise ApplicationError(f"no site {site_id}", field="site_id", code="not_found")
-        return site, "given on the command line"
-    from sitesel.models import ScoringResult, ScoringRun
-
+        return site, "given on the command line", None
     run = ScoringRun.objects.filter(status="succeeded", mode="sites").order_by("-finished_at", "-pk").first()
     if run is not None:
         results = ScoringResult.objects.filter(run=run, site__isnull=False, eligible=True, rank__isnull=False)
         capacities = sorted(set(results.values_list("capacity_mw", flat=True)), key=lambda mw: abs(mw - 1000))
         if capacities:
             best = results.filter(capacity_mw=capacities[0]).order_by("rank").select_related("site").first()
-            return best.site, f"rank {best.rank} at {capacities[0]:g} MW in scoring run {run.pk}"
+            return best.site, f"rank {best.rank} at {capacities[0]:g} MW in scoring run {run.pk}", run
     site = (
         Site.objects.filter(facts__generation_capacity_50km_mw__isnull=False)
         .order_by("-facts__generation_capacity_50km_mw", "pk")
@@ -122,7 +121,7 @@ def demo_site_pick(*, site_id: int | None = None) -> tuple[Site, str]:
     )
     if site is None:
         raise ApplicationError("no sites loaded: run demo_setup first", code="no_sites")
-    return site, "most generation capacity within 50 km (no succeeded scoring run)"
+    return site, "most generation capacity within 50 km (no succeeded scoring run)", None
 
 
 def _lots(quantity: Decimal) -> list[Decimal]:
@@ -162,8 +161,14 @@ def _history(supplier: Supplier, contract: Contract, spec: DemoSupplier, today: 
 
 
 @transaction.atomic
-def demo_program_load(*, site: Site, feed_base_url: str = "http://127.0.0.1:8765") -> tuple[BuildProject, bool]:
-    """Load the demo program once; returns (project, created)."""
+def demo_program_load(
+    *, site: Site, run: ScoringRun | None = None, feed_base_url: str = "http://127.0.0.1:8765"
+) -> tuple[BuildProject, bool]:
+    """Load the demo program once; returns (project, created).
+
+    The build decision is today: every block is planned at the site model's P50 date and the utility's
+    energisation date is the model's grid energised P50 (`run` picks the model's scenario and draws).
+    """
     existing = BuildProject.objects.filter(name=PROJECT_NAME).first()
     if existing is not None:
         return existing, False
@@ -173,12 +178,12 @@ def demo_program_load(*, site: Site, feed_base_url: str = "http://127.0.0.1:8765
         name=PROJECT_NAME,
         target_mw=1000,
         block_mw=50,
-        planned_first_go_live=today + timedelta(days=450),
-        blocks_interval_days=45,
+        decision_date=today,
+        model_run=run,
         blocks_per_phase=5,
         commissioning_days=45,
         onsite_generation_mw_per_block=10,
-        grid_power_date=today + timedelta(days=330),
+        grid_power_from_model=True,
         actor=None,
     )
     for category, spec in SUPPLIERS.items():

@@ -21,6 +21,7 @@ from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.dates import UNSCHEDULED, from_ordinal, ordinals
 from orchestration.domain.forecast import BindingConstraint, ProgramForecast, forecast_program
 from orchestration.domain.forecast_input import ForecastInput, to_milli
+from orchestration.domain.model_band import plan_before_p10
 from orchestration.domain.reliability import DeratePolicy, SupplierRecord, derate_days, supplier_record
 from orchestration.models import Alert, BuildProject, CapacityBlock, ContractLine, Delivery, State, Supplier
 from orchestration.services.alerts import alert_raise
@@ -36,6 +37,7 @@ class Program:
     block_ids: np.ndarray
     block_index: np.ndarray  # the blocks' 1-based index in the project
     block_states: list[str]
+    block_model_band: list[tuple[date | None, date | None, date | None]]  # the site model's P10, P50, P90
     line_ids: np.ndarray
     line_supplier_ids: np.ndarray
     line_required_on_site: np.ndarray  # ordinals, 0 = none
@@ -86,7 +88,17 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         blocks_qs = blocks_qs.filter(pk__in=block_ids)
     blocks = list(
         blocks_qs.order_by("pk").values_list(
-            "pk", "index", "planned_go_live", "mw", "commissioning_days", "power_available", "live_on", "state"
+            "pk",
+            "index",
+            "planned_go_live",
+            "mw",
+            "commissioning_days",
+            "power_available",
+            "live_on",
+            "state",
+            "model_p10",
+            "model_p50",
+            "model_p90",
         )
     )
     b_ids = np.array([b[0] for b in blocks], dtype=np.int64)
@@ -191,6 +203,7 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         block_ids=b_ids,
         block_index=np.array([b[1] for b in blocks], dtype=np.int64),
         block_states=[b[7] for b in blocks],
+        block_model_band=[b[8:11] for b in blocks],
         line_ids=l_ids,
         line_supplier_ids=supplier_ids,
         line_required_on_site=required_on_site,
@@ -229,6 +242,11 @@ def _binding(binding: BindingConstraint | None, labels: dict[int, dict]) -> dict
     return out
 
 
+def _model_band(planned: date, band: tuple[date | None, date | None, date | None]) -> dict:
+    p10, p50, p90 = band
+    return {"model_p10": p10, "model_p50": p50, "model_p90": p90, "before_model_p10": plan_before_p10(planned, p10)}
+
+
 def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
     """The forecast with database ids in place of array positions (what the API returns and we store)."""
     positions = {b.binding.line_idx for b in forecast.blocks if b.binding and b.binding.line_idx is not None}
@@ -248,6 +266,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
             "power_available": b.power_available,
             "power_forecast": b.power_forecast,
             "binding": _binding(b.binding, labels),
+            **_model_band(b.planned_go_live, program.block_model_band[b.block_idx]),
         }
         for b in forecast.blocks
     ]
@@ -260,6 +279,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
         "binding": _binding(forecast.project_binding, labels),
         "mw_total": forecast.mw_total,
         "mw_at_risk": forecast.mw_at_risk,
+        "blocks_before_model_p10": sum(row["before_model_p10"] for row in blocks),
         "blocks": blocks,
         "mw_live_by_quarter": [
             {

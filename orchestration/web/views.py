@@ -1,5 +1,6 @@
-"""Program dashboard (docs/web-ui.md): MW live plan vs forecast, the blocks × nine-inputs matrix, late
-deliveries and slips, supplier reliability, and a transition form per block (POSTs to the API)."""
+"""Program dashboard (docs/web-ui.md): MW live plan vs forecast, the site model's band and the plans earlier
+than its P10, the blocks × nine-inputs matrix, late deliveries and slips, supplier reliability, and a
+transition form per block (POSTs to the API)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,7 @@ def program_dashboard(request, pk: int):
         rows.append(
             {
                 "block": block,
+                "flag": block.model_flag,
                 "forecast": fb,
                 "inputs": [matrix[fb["id"]][str(c)] for c in Category],
                 "next_state": STATES[position + 1] if position + 1 < len(STATES) else None,
@@ -156,6 +158,7 @@ def program_dashboard(request, pk: int):
         "forecast": data,
         "categories": [(str(c), c.value.replace("_", " ")) for c in Category],
         "rows": rows,
+        "flagged": [r for r in rows if r["flag"]],
         "chart": _quarter_chart(data["mw_live_by_quarter"]),
         "late": late,
         "slips": slips,

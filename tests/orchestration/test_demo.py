@@ -1,11 +1,14 @@
 """The demo program and its stand-in feeds: loaded once, checked through the real services, idempotent."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
+from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
 from orchestration.services.demo import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
 
@@ -14,12 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server, settings, tmp_path):
     settings.SUPPLIER_CSV_DROP_ROOT = tmp_path
-    picked, why = demo_site_pick()
-    assert picked == site and "generation capacity" in why
+    picked, why, run = demo_site_pick()
+    assert picked == site and "generation capacity" in why and run is None
     project, created = demo_program_load(site=site, feed_base_url=local_server.url(""))
     again, created_again = demo_program_load(site=site, feed_base_url=local_server.url(""))
     assert (created, created_again, again) == (True, False, project)
     assert project.blocks.count() == 20 and sum(project.blocks.values_list("gpus", flat=True)) == 453_600
+    # Planned from the site model: every block at its P50, the utility's date at the grid energised P50.
+    assert project.planned_from_model and project.model_decision_date == timezone.localdate()
+    assert all(b.planned_go_live == b.model_p50 and not b.before_model_p10 for b in project.blocks.all())
+    assert project.grid_power_date == project.model_grid_energised_p50 is not None
     assert sorted(Supplier.objects.values_list("category", flat=True)) == sorted(
         ["chips", "memory", "networking", "power_equipment", "cooling", "buildings", "onsite_generation",
          "power_distribution", "land"]
@@ -58,3 +65,16 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
     report = out.getvalue()
     assert PROJECT_NAME in report and "MW live by quarter" in report and "2 " in report
     assert report.count("power_equipment") >= 1 and BuildProject.objects.count() == 1
+    assert f"site model {project.model_version}" in report
+    assert "Blocks planned before the site model's P10: 0 of 20" in report and "FLAG" not in report
+    for block in project.blocks.all():
+        assert f"{block.model_p10} – {block.model_p90}" in report
+
+    block = project.blocks.get(index=5)
+    early = block.model_p10 - timedelta(days=200)
+    block_plan_update(block=block, planned_go_live=early, actor=None, reason="pulled forward")
+    out = StringIO()
+    call_command("orchestration_demo_report", stdout=out)
+    report = out.getvalue()
+    assert report.count("FLAG") == 1 and "Blocks planned before the site model's P10: 1 of 20" in report
+    assert f"block 5: plan {early} is before the site model's P10 {block.model_p10}" in report

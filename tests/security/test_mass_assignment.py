@@ -47,6 +47,7 @@ MODEL = {
     f"{V1}/projects/": BuildProject,
     f"{V1}/projects/{{id}}/": BuildProject,
     f"{V1}/blocks/{{id}}/facts/": CapacityBlock,
+    f"{V1}/blocks/{{id}}/plan/": CapacityBlock,
     f"{V1}/blocks/{{id}}/transition/": CapacityBlock,
     f"{V1}/bom-lines/": BomLine,
     f"{V1}/bom-lines/{{id}}/": BomLine,
@@ -97,6 +98,7 @@ PROTECTED = {
 # ...except on the transition routes that exist to set them (each through its service, with its guard).
 SETS = {
     (f"{V1}/sites/{{id}}/status/", "post"): {"status"},
+    (f"{V1}/projects/", "post"): {"model_run"},  # the scoring run whose scenario dates the blocks (project_create)
     (f"{V1}/contract-lines/{{id}}/ship-notices/", "post"): {"status", "shipped_on"},  # scheduled..shipped only
     (f"{V1}/deliveries/{{id}}/receipt/", "post"): {"actual_date", "received_quantity", "inspection"},
     (f"{V1}/deliveries/{{id}}/install/", "post"): {"installed_on"},

@@ -6,13 +6,15 @@ from django.db.models import Sum
 
 from orchestration.models import ContractLine, Delivery, PromiseChange
 from orchestration.services.demo import demo_program_load, demo_site_pick, demo_supplier_account_ensure
+from orchestration.services.site_model import site_model_summary
 from sitesel.errors import ApplicationError
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo 1 GW program (20 x 50 MW blocks, nine suppliers, contracts from the BOM, deliveries with "
-        "slips) at the top-ranked site. Safe to re-run: an existing demo program is left as it is."
+        "Load the demo 1 GW program (20 x 50 MW blocks planned at the site model's P50 dates, nine suppliers, "
+        "contracts from the BOM, deliveries with slips) at the top-ranked site. Safe to re-run: an existing demo "
+        "program is left as it is."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,8 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            site, why = demo_site_pick(site_id=options["site_id"])
-            project, created = demo_program_load(site=site, feed_base_url=options["feed_base_url"])
+            site, why, run = demo_site_pick(site_id=options["site_id"])
+            project, created = demo_program_load(site=site, run=run, feed_base_url=options["feed_base_url"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         lines = ContractLine.objects.filter(contract__project=project)
@@ -36,5 +38,6 @@ class Command(BaseCommand):
             f"(${value:,.0f}), {lines.count()} lines, {deliveries.count()} deliveries, "
             f"{PromiseChange.objects.filter(delivery__in=deliveries, days__gt=0).count()} recorded slips"
         )
+        self.stdout.write(f"Plan: {site_model_summary(project)}")
         supplier, _ = demo_supplier_account_ensure(secrets_dir=options["secrets_dir"])
         self.stdout.write(f"Supplier account: supplier, acting for {supplier} (password in {options['secrets_dir']})")
