@@ -82,7 +82,7 @@ class LayerVersion(models.Model):
     @property
     def stale(self) -> bool:
         """Older than settings.LAYER_STALE_AFTER_YEARS, or of unknown age."""
-        return is_stale(self.vintage, timezone.now().date(), settings.LAYER_STALE_AFTER_YEARS)
+        return is_stale(self.vintage, timezone.now().date(), float(settings.LAYER_STALE_AFTER_YEARS))
 
 
 class Feature(models.Model):
