@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from django.db import connection
 
+from sitesel.geo_codes import STATE_FIPS_TO_POSTAL
 from sitesel.layer_kinds import GAS_STATUSES_COUNTED
 from sitesel.models import Layer
 from sitesel.spatial.prices import PriceTable, price_table
@@ -28,6 +29,7 @@ SNAPSHOT_LAYERS = (
     # Nationwide grid, substations, fuel and recent prices (docs/layers.md, "How overlapping sources combine").
     "hifld_lines", "hifld_substations", "osm_substations_west", "ehv_nodes_derived", "gas_pipelines", "energy_prices",
 )  # fmt: skip
+US_STATES = frozenset(STATE_FIPS_TO_POSTAL.values())
 # Layers that only locate a point (its county and state): not the source of any measure's value.
 BOUNDARY_LAYERS = ("counties",)
 SUBSTATION_TYPES = ("substation", "sub_station", "station")
@@ -48,9 +50,8 @@ class PointLayer:
 
 
 # Lines are kept as two-point segments in STRtrees of 4 entries per node: a long MultiLineString has an
-# envelope that covers half a state, so a nearest search must measure many of them exactly. Measured on the
-# 540,784 cells of the 5 km national grid: HIFLD ≥345 kV as parts, 9.9 s; as segments with GridKit's in one
-# tree, 2.5 s; gas routes as parts 6.5 s, as segments 1.9 s.
+# envelope that covers half a state, so a nearest search must measure many of them exactly, and each exactly
+# (docs/decisions.md, "Lines as segments"; the national screen's time is in docs/layers.md, "Performance").
 LINE_TREE_NODE_CAPACITY = 4
 
 
@@ -230,7 +231,8 @@ def load_prices() -> tuple[PriceTable, PriceTable]:
         "f.category = 'Total Electric Industry' AND f.value IS NOT NULL",
     )  # fmt: skip
     electricity = [(s, y, v, "energy_prices") for s, y, v, c in recent if c == "electricity:Industrial"]
-    electricity += [(s, y, v, "power_prices") for s, y, v in older]
+    # EIA-861 also has a national average ("US"): not a state, so not a state's price.
+    electricity += [(s, y, v, "power_prices") for s, y, v in older if s in US_STATES]
     gas = [(s, y, v, "energy_prices") for s, y, v, c in recent if c == "natural_gas:Industrial"]
     return price_table(electricity), price_table(gas)
 

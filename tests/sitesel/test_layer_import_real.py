@@ -1,5 +1,7 @@
 """Every real layer imports with the row counts an independent read of its file gives."""
 
+from collections import Counter
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -63,6 +65,18 @@ def test_the_new_layers_carry_their_typed_fields():
     assert (current("gas_pipelines", "P3282").category, current("gas_pipelines", "P3282").value) == ("unknown", 42.0)
     west = current("osm_substations_west", "node/368173858")
     assert (west.state, west.voltage_kv) == ("CA", None)
+
+
+def _current_counts(kind: str, field: str) -> dict[str, int]:
+    rows = Feature.objects.filter(layer__kind=kind, valid_to__isnull=True).values_list(field, flat=True)
+    return dict(Counter(rows))
+
+
+def test_counts_the_docs_quote_for_the_new_layers():
+    # docs/layers.md: most GEM routes carry no status; the OSM file is thin outside California.
+    assert _current_counts("gas_pipelines", "category") == {"unknown": 332, "operating": 12, "construction": 2}
+    assert _current_counts("osm_substations_west", "state") == {"CA": 1_177, "NV": 103, "AZ": 43, "OR": 10}
+    assert len(_current_counts("hifld_substations", "state")) == 19
 
 
 def test_power_plants_carry_eia860_voltage_and_pipelines():

@@ -292,3 +292,22 @@ def test_hvdc_lines_are_not_tap_points():
 
     site = _site_at("On the CU line", lon, lat)
     assert site.facts.distance_hv_345_km == pytest.approx(nearest_ac, rel=0.01)
+
+
+def test_derived_ehv_nodes_answer_where_openstreetmap_mapping_is_thin():
+    """Near Palo Verde, AZ, and in Denver the mapped substations are far; the derived ≥345 kV node is near."""
+    osm = gpd.read_file(LAYERS / "power/osm_substations_west_ca_nv_az_or.gpkg")
+    nodes = gpd.read_file(LAYERS / "power/osm_gridkit_us_hv_nodes.geojson")
+    derived = gpd.read_file(LAYERS / "power/derived_ehv_nodes_from_hifld_345kv_lines.gpkg")
+    gridkit_substations = nodes[nodes["typ"].isin(["substation", "sub_station", "station"])]
+    for name, lon, lat, mapped, far_km, near_km in (
+        ("Palo Verde", -112.86, 33.39, osm[osm["max_kv"] >= 69], 100, 1),
+        ("Denver", -104.99, 39.74, gridkit_substations, 200, 30),
+    ):
+        point = gpd.GeoDataFrame({"pk": [0]}, geometry=gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(ALBERS)
+        from_mapped, from_derived = _nearest_km(point, mapped)[0], _nearest_km(point, derived)[0]
+        assert from_mapped > far_km and from_derived < near_km, (name, from_mapped, from_derived)
+        site = _site_at(name, lon, lat)
+        assert site.facts.measure_sources["distance_substation_km"] == "ehv_nodes_derived", name
+        assert site.facts.distance_substation_km == pytest.approx(from_derived, rel=0.01, abs=0.05)
+        assert site.facts.substation_voltage_kv >= 345
