@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from sitesel.spatial.prices import PriceTable
-from sitesel.spatial.provenance import SOURCE_PREFIX, VARYING_SOURCES, oldest_vintages
+from sitesel.spatial.provenance import SOURCE_PREFIX, oldest_vintages
 from sitesel.spatial.snapshot import LayerSnapshot, PointLayer
 
 # The OSM/GridKit grid layers stop at about 106.4°W (no western US, SOURCES.md). West of that GridKit
@@ -27,15 +27,18 @@ SUBSTATION_PRIORITY: dict[str, str] = {
 }
 # The approximate ≥345 kV nodes derived from HIFLD's line ends answer where no surveyed layer covers a point,
 # and where they are nearer than an OpenStreetMap answer: community mapping is incomplete there (43
-# substations in all of Arizona; GridKit's nearest to Denver is 230 km away). HIFLD's inventory is not capped.
+# substations in all of Arizona; GridKit's nearest to Denver is more than 200 km away). HIFLD's inventory is not capped.
 FALLBACK_SUBSTATIONS = "ehv_nodes_derived"
 CAPPED_BY_FALLBACK = ("osm_substations_west", "hv_substations")
+# Grid measures whose source varies from point to point, and which source answered is kept with scores.
+GRID_MEASURES = ("distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km")
 # Kept with every scoring result beside the scored criteria (sitesel/scoring/compute.py): the grid and
-# fuel measures the economics may use, the price years, the per-point sources and the oldest vintage.
+# fuel measures the economics may use, the price years, the grid measures' sources and the oldest vintage.
+# (A price's source follows from its year; the gas distance has one source.)
 STORED_WITH_SCORES: tuple[str, ...] = (
     "distance_hv_345_km", "distance_hv_500_km", "substation_voltage_kv", "distance_gas_pipeline_km",
     "gas_pipeline_diameter_in", "gas_pipeline_status", "state_price_year", "state_industrial_gas_price_usd_per_mcf",
-    "state_gas_price_year", "oldest_vintage", *(SOURCE_PREFIX + m for m in VARYING_SOURCES),
+    "state_gas_price_year", "oldest_vintage", *(SOURCE_PREFIX + m for m in GRID_MEASURES),
 )  # fmt: skip
 
 

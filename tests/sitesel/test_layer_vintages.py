@@ -108,7 +108,7 @@ def test_scoring_runs_and_results_carry_vintages_and_sources(api, atlanta, phoen
     result = ScoringResult.objects.get(run=run, site=phoenix, capacity_mw=1000)
     measures = api.get(f"/api/v1/scoring-runs/{run.pk}/results/{result.pk}/").json()["measures"]
     facts = phoenix.facts
-    for measure in ("distance_hv_230_km", "distance_hv_345_km", "distance_substation_km", "distance_gas_pipeline_km"):
+    for measure in ("distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km"):
         assert measures[f"source:{measure}"] == facts.measure_sources[measure], measure
         assert measures[measure] == pytest.approx(getattr(facts, measure)), measure
     assert measures["oldest_vintage"] == facts.oldest_vintage == "2011"
