@@ -23,6 +23,7 @@ class LayerImportResult:
     kind: str
     version: int | None
     unchanged: bool
+    vintage: str = ""
     row_count: int = 0
     added: int = 0
     changed: int = 0
@@ -123,7 +124,7 @@ def _write_version(layer, spec, stream, path, checksum, options, provenance, pro
         )
     }
     seen: set[str] = set()
-    result = LayerImportResult(spec.kind, number, unchanged=False)
+    result = LayerImportResult(spec.kind, number, unchanged=False, vintage=provenance["vintage"] or "")
     for batch in stream:
         result.errors += batch.errors
         result.skipped += batch.skipped

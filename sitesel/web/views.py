@@ -186,7 +186,9 @@ def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> d
     row = {"label": label, "value": _fmt(value, digits), "unit": unit, "source": sources.get(field, ""),
            "vintage": vintage, "stale": field in vintages and vintage_is_stale(vintage), "note": ""}  # fmt: skip
     escalation = (getattr(facts, "price_escalation", None) or {}).get(field)
-    if escalation and value is not None and escalation["source_year"] != escalation["basis_year"]:
+    if row["source"].endswith(":345kv_only"):
+        row["note"] = "upper bound: only lines of 345 kV and more are known here"
+    elif escalation and value is not None and escalation["source_year"] != escalation["basis_year"]:
         row["note"] = (
             f"{escalation['source_year']} price {escalation['source_value']:.2f} × {escalation['factor']:.3f}"
             f" to {escalation['basis_year']} (index: docs/layers.md)"

@@ -126,6 +126,8 @@ def test_the_layer_list_and_the_site_page_show_dates_staleness_and_credits(atlan
     home = client.get("/").content.decode()
     row = re.search(r"<tr><td>High-voltage transmission lines \(OSM/GridKit\)</td>.*?</tr>", home, re.S)[0]
     assert "2016" in row and "stale" in row and OSM in row
+    site_row = re.search(rf'<a href="/sites/{phoenix.pk}/">Phoenix south</a>.*?</tr>', home, re.S)[0]
+    assert "≤ " in site_row and "(2019)" in site_row
     gas = re.search(r"<tr><td>Natural-gas pipeline routes.*?</tr>", home, re.S)[0]
     assert "2026-04" in gas and "stale" not in gas and GEM in gas
 
@@ -134,9 +136,28 @@ def test_the_layer_list_and_the_site_page_show_dates_staleness_and_credits(atlan
     assert "power_prices" in price and "2019" in price and "stale" in price and "× 1.1" in price
     line = re.search(r"Nearest line ≥345 kV</td>.*?</tr>", page, re.S)[0]
     assert "hifld_lines" in line and "2019" in line
+    bound = re.search(r"Nearest line ≥230 kV</td>.*?</tr>", page, re.S)[0]
+    assert "hifld_lines:345kv_only" in bound and "upper bound" in bound
     assert re.search(r'id="credits">Contains: .*OpenStreetMap', page)
     assert "Oldest data used: 2011" in page
 
     map_page = client.get("/map/").content.decode()
     assert f'data-overlay="gas_pipelines" data-attribution="{GEM}"' in map_page
     assert OSM in re.search(r'id="map-credits">(.*?)</p>', map_page, re.S)[1]
+
+
+def test_import_layer_stores_the_vintage_given_and_says_when_none_is(tmp_path, layers_dir, capsys):
+    import geopandas as gpd
+    from django.core.management import call_command
+
+    lines = gpd.read_file(layers_dir / "power/hifld_transmission_lines_hvdc.gpkg")
+    path = tmp_path / "hvdc.gpkg"
+    lines.head(10).to_file(path, driver="GPKG")
+    call_command("import_layer", "hifld_hvdc_lines", str(path), "--vintage", "2019-06")
+    assert "5 removed, vintage 2019-06" in capsys.readouterr().out
+    lines.head(9).to_file(path, driver="GPKG")
+    call_command("import_layer", "hifld_hvdc_lines", str(path))
+    assert "vintage unknown (give --vintage" in capsys.readouterr().out
+    layer = Layer.objects.get(kind="hifld_hvdc_lines")
+    assert [v.vintage for v in layer.versions.order_by("number")] == ["2019", "2019-06", ""]
+    assert layer.current_version.stale  # unknown age counts as stale

@@ -59,4 +59,5 @@ class Command(BaseCommand):
             f"{result.changed} changed, {result.removed} removed"
             + (f", {result.repaired} geometries repaired with make_valid" if result.repaired else "")
             + (f", {len({s.row for s in result.skipped})} rows skipped for bad geometry" if result.skipped else "")
+            + (f", vintage {result.vintage}" if result.vintage else ", vintage unknown (give --vintage YYYY[-MM[-DD]])")
         )
