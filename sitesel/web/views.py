@@ -190,8 +190,8 @@ def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> d
         row["note"] = "upper bound: only lines of 345 kV and more are known here"
     elif escalation and value is not None and escalation["source_year"] != escalation["basis_year"]:
         row["note"] = (
-            f"{escalation['source_year']} price {escalation['source_value']:.2f} × {escalation['factor']:.3f}"
-            f" to {escalation['basis_year']} (index: docs/layers.md)"
+            f"{escalation['source_year']} price {escalation['source_value']:.2f} × {escalation['factor']:.3f}, the"
+            f" {escalation['source_year']}→{escalation['basis_year']} change in the states that have both years"
         )
     return row
 
