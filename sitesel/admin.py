@@ -56,8 +56,8 @@ def _number(value, digits: int = 1) -> str:
 
 class LayerVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LayerVersion
-    fields = ("number", "source_file", "publisher", "licence", "row_count", "added_count", "changed_count",
-              "removed_count", "imported_at")  # fmt: skip
+    fields = ("number", "source_file", "vintage", "publisher", "licence", "row_count", "added_count",
+              "changed_count", "removed_count", "imported_at")  # fmt: skip
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -94,12 +94,13 @@ class LayerAdmin(admin.ModelAdmin):
 
 @admin.register(LayerVersion)
 class LayerVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("layer", "number", "source_file", "publisher", "licence", "row_count", "added_count",
+    list_display = ("layer", "number", "source_file", "vintage", "publisher", "licence", "row_count", "added_count",
                     "changed_count", "removed_count", "repaired_count", "skipped_count", "imported_at")  # fmt: skip
     list_filter = ("layer__family", "layer")
     search_fields = ("layer__kind", "source_file", "publisher")
     list_select_related = ("layer",)
-    fields = ("layer", "number", "source_file", "source", "publisher", "licence", "checksum_sha256", "row_count",
+    fields = ("layer", "number", "source_file", "source", "vintage", "publisher", "licence", "checksum_sha256",
+              "row_count",
               "added_count", "changed_count", "removed_count", "repaired_count", "skipped_count", "options",
               "imported_at")  # fmt: skip
     readonly_fields = fields

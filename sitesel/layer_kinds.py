@@ -7,19 +7,24 @@ FIPS padding). Everything else in a row is kept in Feature.properties.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sitesel.geo_codes import STATE_FIPS_TO_POSTAL
+from sitesel.geo_codes import STATE_FIPS_TO_POSTAL, STATE_NAME_TO_POSTAL
 
-FAMILY_CHOICES = [("power", "Power"), ("land", "Land"), ("labor", "Labor"), ("interconnect", "Interconnect")]
+FAMILY_CHOICES = [
+    ("power", "Power"), ("fuel", "Fuel"), ("land", "Land"), ("labor", "Labor"), ("interconnect", "Interconnect"),
+]  # fmt: skip
 
 ODBL = "ODbL 1.0 (© OpenStreetMap contributors; share-alike)"
 PUBLIC_DOMAIN = "Public domain (US government work)"
 CC_BY = "CC BY 4.0"
+# The credit lines these licences require wherever the data is shown (API, site page, map).
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 
 # Typed Feature fields a kind may fill; the numeric ones are validated row by row.
 TYPED_TEXT_FIELDS = ("name", "category", "fips", "state")
@@ -44,6 +49,17 @@ class KindSpec:
     number_repeated_ids: bool = False
     # Source markers for "no value" in numeric columns (the Census writes "-" for no estimate).
     null_values: tuple[str, ...] = ()
+    # Credit line the licence requires wherever the data is shown; empty when none is required.
+    attribution: str = ""
+    # Bounds of typed numbers for this kind, tighter than the physical ones (importing/rows.py): an
+    # extra-high-voltage line file holds 345-765 kV lines, so 115 kV there is a unit or file mix-up.
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Typed fields every row must fill; an empty or unreadable value is an error naming the column.
+    required_values: tuple[str, ...] = ()
+    # Columns that must hold a year (a whole number in YEAR_RANGE), e.g. the year of a price.
+    year_columns: tuple[str, ...] = ()
+    # Rules across columns: (frame index, column, message) for each row that breaks one.
+    validate: Callable[[pd.DataFrame], list[tuple[object, str, str]]] | None = None
 
 
 def max_of_joined(values: pd.Series, scale: float = 1.0) -> pd.Series:
@@ -155,9 +171,78 @@ def _prepare_network_links(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+# GEM's lifecycle statuses; "in-service" is another spelling of operating. Anything else (including GEM's
+# "New Pipeline", which names no stage) and an empty status are "unknown": GEM keeps most statuses in its
+# spreadsheet, not in the route files (docs/layers.md).
+GAS_STATUSES = ("operating", "construction", "proposed", "shelved", "cancelled", "mothballed", "idle", "retired")
+_GAS_STATUS_ALIASES = {"in-service": "operating", "in service": "operating"}
+# Routes that carry gas, will soon, or may (status unknown) count for the distance to a pipeline.
+GAS_STATUSES_COUNTED = ("operating", "construction", "unknown")
+# Gas transmission pipes are 2 to 60 inches across. Other numbers in GEM's free-text diameter (762, likely
+# millimetres; 1061760513, a typo) cannot be told apart, so they are read as unknown rather than guessed.
+PIPE_DIAMETER_RANGE_IN = (2.0, 60.0)
+ENERGY_PRICE_UNITS = {"electricity": "cents_per_kWh", "natural_gas": "usd_per_Mcf"}
+ENERGY_PRICE_SECTORS = ("Residential", "Commercial", "Industrial")
+
+
+def _is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, float) and np.isnan(cell)) or str(cell).strip() == ""
+
+
+def gas_status(cell: object) -> str:
+    text = "" if _is_blank(cell) else str(cell).strip().lower()
+    text = _GAS_STATUS_ALIASES.get(text, text)
+    return text if text in GAS_STATUSES else "unknown"
+
+
+def largest_diameter_in(cell: object) -> float:
+    """The largest plausible diameter in GEM's free text ('36"-42"' -> 42, '8, 12, 16, 24' -> 24), NaN if none."""
+    if _is_blank(cell):
+        return np.nan
+    low, high = PIPE_DIAMETER_RANGE_IN
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", str(cell))]
+    plausible = [n for n in numbers if low <= n <= high]
+    return max(plausible) if plausible else np.nan
+
+
+def _prepare_gas_pipelines(df: pd.DataFrame) -> pd.DataFrame:
+    df["status_normalised"] = df["status"].map(gas_status)
+    df["diameter_max_in"] = df["diameter_in"].map(largest_diameter_in)
+    return df
+
+
+def _prepare_energy_prices(df: pd.DataFrame) -> pd.DataFrame:
+    names = df["state"].where(df["state"].notna(), "").astype(str).str.strip()
+    df["state_code"] = names.map(STATE_NAME_TO_POSTAL).fillna("")
+    df["series"] = df["commodity"].astype(str) + ":" + df["sector"].astype(str)
+    return df
+
+
+def _validate_energy_prices(df: pd.DataFrame) -> list[tuple[object, str, str]]:
+    problems: list[tuple[object, str, str]] = []
+    for index, state, commodity, sector, unit in zip(
+        df.index, df["state"], df["commodity"], df["sector"], df["unit"], strict=True
+    ):
+        if str(state).strip() not in STATE_NAME_TO_POSTAL:
+            problems.append((index, "state", f"{state!r} is not a US state name"))
+        expected = ENERGY_PRICE_UNITS.get(str(commodity))
+        if expected is None:
+            problems.append((index, "commodity", f"{commodity!r} is not one of {', '.join(ENERGY_PRICE_UNITS)}"))
+        elif unit != expected:
+            problems.append((index, "unit", f"{unit!r} is not the unit of {commodity} prices ({expected})"))
+        if sector not in ENERGY_PRICE_SECTORS:
+            problems.append((index, "sector", f"{sector!r} is not one of {', '.join(ENERGY_PRICE_SECTORS)}"))
+    return problems
+
+
 REEDS = "NREL ReEDS inputs via PyPSA-USA"
 REEDS_LICENCE = "BSD-3-Clause (ReEDS) / MIT (PyPSA-USA)"
 GRIDKIT = "OpenStreetMap contributors, GridKit extraction (Topologies of power networks)"
+HIFLD_LINES = "HIFLD Electric Power Transmission Lines (about 2019), processed by University of Chicago RDCEP"
+HIFLD_LINES_LICENCE = "Public domain (HIFLD, US government); RDCEP processing states no licence"
+GPPD_ATTRIBUTION = "WRI Global Power Plant Database v1.3.0 (CC BY 4.0)"
+TOPOLOGY_ZOO_ATTRIBUTION = "Internet Topology Zoo, Knight et al., University of Adelaide (CC BY 4.0)"
+YEAR_RANGE = (1900, 2100)
 
 KINDS: dict[str, KindSpec] = {
     spec.kind: spec
@@ -169,18 +254,65 @@ KINDS: dict[str, KindSpec] = {
                     "voltage_kv": "grid_voltage_kv", "state": "state_code"},
             publisher="WRI Global Power Plant Database v1.3.0 + US EIA Form EIA-860 (2019)",
             licence="CC BY 4.0 (GPPD); public domain (EIA)", prepare=_prepare_power_plants,
+            attribution=GPPD_ATTRIBUTION,
         ),
         KindSpec(
             kind="hv_substations", family="power", title="High-voltage nodes and substations (OSM/GridKit)",
             geometry="point", id_columns=("region", "v_id"), required_columns=("region", "v_id", "typ", "voltage"),
             fields={"name": "name", "category": "typ", "voltage_kv": "voltage_kv"},
-            publisher=GRIDKIT, licence=ODBL, prepare=_prepare_gridkit_nodes,
+            publisher=GRIDKIT, licence=ODBL, prepare=_prepare_gridkit_nodes, attribution=OSM_ATTRIBUTION,
         ),
         KindSpec(
             kind="hv_lines", family="power", title="High-voltage transmission lines (OSM/GridKit)", geometry="line",
             id_columns=("region", "l_id"), required_columns=("region", "l_id", "voltage"),
             fields={"name": "name", "category": "type", "voltage_kv": "voltage_kv"},
-            publisher=GRIDKIT, licence=ODBL, prepare=_prepare_gridkit,
+            publisher=GRIDKIT, licence=ODBL, prepare=_prepare_gridkit, attribution=OSM_ATTRIBUTION,
+        ),
+        KindSpec(
+            kind="hifld_lines", family="power", title="Transmission lines ≥345 kV AC (HIFLD)", geometry="line",
+            id_columns=("id",), required_columns=("id", "voltage_kv", "volt_class"),
+            fields={"category": "volt_class", "voltage_kv": "voltage_kv"},
+            publisher=HIFLD_LINES, licence=HIFLD_LINES_LICENCE,
+            bounds={"voltage_kv": (345.0, 800.0)}, required_values=("voltage_kv",),
+        ),
+        KindSpec(
+            kind="hifld_hvdc_lines", family="power", title="HVDC transmission lines (HIFLD; not AC tap points)",
+            geometry="line", id_columns=("id",), required_columns=("id", "voltage_kv", "volt_class"),
+            fields={"category": "volt_class", "voltage_kv": "voltage_kv"}, value_label="pole-to-pole kV",
+            publisher=HIFLD_LINES, licence=HIFLD_LINES_LICENCE,
+            bounds={"voltage_kv": (100.0, 2000.0)}, required_values=("voltage_kv",),
+        ),
+        KindSpec(
+            kind="hifld_substations", family="power", title="Electric substations in 19 central states (HIFLD)",
+            geometry="point", id_columns=("id",), required_columns=("id", "name", "state", "max_volt", "min_volt"),
+            fields={"name": "name", "state": "state", "voltage_kv": "max_volt", "value": "lines"},
+            value_label="lines connected", publisher="HIFLD Electric Substations (2025-26 pull)",
+            licence=PUBLIC_DOMAIN, required_values=("state",),
+        ),
+        KindSpec(
+            kind="osm_substations_west", family="power", title="Substations in CA, NV, AZ and OR (OpenStreetMap)",
+            geometry="point", id_columns=("osm_id",), required_columns=("osm_id", "name", "max_kv", "state"),
+            fields={"name": "name", "category": "substation_type", "voltage_kv": "max_kv", "state": "state"},
+            publisher="OpenStreetMap contributors (Overpass export, about 2025)", licence=ODBL,
+            attribution=OSM_ATTRIBUTION, required_values=("state",),
+        ),
+        KindSpec(
+            kind="ehv_nodes_derived", family="power", title="Approximate ≥345 kV substations (HIFLD line ends)",
+            geometry="point", id_columns=("id",), required_columns=("id", "max_kv", "min_kv", "n_line_ends"),
+            fields={"voltage_kv": "max_kv", "value": "n_line_ends", "state": "state"}, value_label="line ends",
+            publisher="Derived from HIFLD ≥345 kV line ends merged within about 750 m (estimates, not surveyed)",
+            licence="Public domain (derived from HIFLD)", bounds={"voltage_kv": (345.0, 800.0)},
+            required_values=("voltage_kv",),
+        ),
+        KindSpec(
+            kind="gas_pipelines", family="fuel", title="Natural-gas pipeline routes (GEM Global Gas Infrastructure)",
+            geometry="line", id_columns=("project_id",),
+            required_columns=("project_id", "name", "status", "diameter_in"),
+            fields={"name": "name", "category": "status_normalised", "value": "diameter_max_in"},
+            value_label="largest diameter, inches",
+            publisher="Global Energy Monitor, Global Gas Infrastructure Tracker (pipeline routes)",
+            licence="CC BY 4.0", attribution="Global Energy Monitor, Global Gas Infrastructure Tracker (CC BY 4.0)",
+            prepare=_prepare_gas_pipelines,
         ),
         KindSpec(
             kind="interconnection_queue", family="power", title="ISO generator interconnection queues (2025-01)",
@@ -222,7 +354,18 @@ KINDS: dict[str, KindSpec] = {
             required_columns=("year", "state", "industry_sector_category", "industrial_cents_kwh"),
             fields={"state": "state", "category": "industry_sector_category", "value": "industrial_cents_kwh"},
             value_label="industrial ¢/kWh", publisher="US EIA (EIA-861)", licence=PUBLIC_DOMAIN,
-            prepare=_prepare_prices,
+            prepare=_prepare_prices, year_columns=("year",),
+        ),
+        KindSpec(
+            kind="energy_prices", family="power", geometry=None,
+            title="Electricity and natural-gas prices, 12 states (EIA, 2014-2024)",
+            id_columns=("year", "state_code", "commodity", "sector"),
+            required_columns=("state", "commodity", "sector", "year", "price", "unit"),
+            fields={"name": "state", "state": "state_code", "category": "series", "value": "price"},
+            value_label="price (¢/kWh or $/Mcf, see unit)",
+            publisher="US EIA (Electricity Data Browser, natural-gas prices)",
+            licence=PUBLIC_DOMAIN, prepare=_prepare_energy_prices, year_columns=("year",),
+            bounds={"value": (0.0, 1000.0)}, validate=_validate_energy_prices,
         ),
         KindSpec(
             kind="counties", family="land", title="US counties (Census 2010 cartographic boundaries)",
@@ -279,19 +422,21 @@ KINDS: dict[str, KindSpec] = {
             id_columns=("osm_type", "osm_id"), required_columns=("osm_type", "osm_id"),
             fields={"name": "name", "category": "operator", "state": "addr_state"},
             publisher="OpenStreetMap contributors (Overpass extract, 2026-07)", licence=ODBL,
+            attribution=OSM_ATTRIBUTION,
         ),
         KindSpec(
             kind="network_nodes", family="interconnect", title="Network points of presence (Internet Topology Zoo)",
             geometry="point", id_columns=("network", "node_id"), required_columns=("network", "node_id", "node_label"),
             fields={"name": "node_label", "category": "network"},
             publisher="Knight et al., Internet Topology Zoo (Univ. of Adelaide)", licence=CC_BY,
+            attribution=TOPOLOGY_ZOO_ATTRIBUTION,
         ),
         KindSpec(
             kind="network_links", family="interconnect", title="Network links (Internet Topology Zoo, logical)",
             geometry="line", id_columns=("link_key",), required_columns=("network", "src_node", "dst_node"),
             fields={"name": "link_label", "category": "network"},
             publisher="Knight et al., Internet Topology Zoo (Univ. of Adelaide)", licence=CC_BY,
-            prepare=_prepare_network_links, number_repeated_ids=True,
+            prepare=_prepare_network_links, number_repeated_ids=True, attribution=TOPOLOGY_ZOO_ATTRIBUTION,
         ),
         KindSpec(
             kind="ixps", family="interconnect", title="Internet exchanges by city (PeeringDB)", geometry=None,

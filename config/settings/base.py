@@ -193,6 +193,9 @@ SWEEPER_MAX_SWEEPS = env.int("SWEEPER_MAX_SWEEPS", default=5)
 
 # Layer files and fixtures shipped with the product.
 FIXTURES_DIR = BASE_DIR / "fixtures"
+# A layer whose data (its vintage, not its import) is older than this many years is flagged stale in the
+# API and the pages; so is a layer of unknown vintage (docs/layers.md).
+LAYER_STALE_AFTER_YEARS = env.float("LAYER_STALE_AFTER_YEARS", default=5.0)
 
 LOGGING = {
     "version": 1,

@@ -44,8 +44,8 @@ class ScoringRunSerializer(serializers.ModelSerializer):
         fields = [
             "id", "scenario", "scenario_name", "scenario_spec", "mode", "site_filter", "cell_size_km", "seed", "draws",
             "status", "progress_pct", "items_total", "chunks_total", "chunks_done", "results_count", "eligible_count",
-            "capacities_mw", "layer_versions", "timings", "error", "created_at", "started_at", "finished_at",
-            "results_url",
+            "capacities_mw", "layer_versions", "layer_vintages", "oldest_vintage", "timings", "error", "created_at",
+            "started_at", "finished_at", "results_url",
         ]  # fmt: skip
         read_only_fields = fields
 

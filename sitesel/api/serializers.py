@@ -17,6 +17,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from sitesel.data_age import kind_attribution, measures_attributions, stale_measures
 from sitesel.domain.text import name_problem
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 
@@ -64,24 +65,38 @@ class LoginResponseSerializer(serializers.Serializer):
 
 
 class LayerVersionSerializer(serializers.ModelSerializer):
-    """One import of a layer file, with the provenance a result can cite."""
+    """One import of a layer file, with the provenance a result can cite and the age of its data."""
+
+    age_years = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Years since the last day the vintage covers; null if unknown."
+    )
+    stale = serializers.BooleanField(
+        read_only=True, help_text="Older than LAYER_STALE_AFTER_YEARS, or of unknown vintage (docs/layers.md)."
+    )
 
     class Meta:
         model = LayerVersion
         fields = (
-            "number", "source_file", "source", "publisher", "licence", "checksum_sha256", "row_count",
-            "added_count", "changed_count", "removed_count", "repaired_count", "skipped_count", "imported_at",
+            "number", "source_file", "source", "vintage", "age_years", "stale", "publisher", "licence",
+            "checksum_sha256", "row_count", "added_count", "changed_count", "removed_count", "repaired_count",
+            "skipped_count", "imported_at",
         )  # fmt: skip
         read_only_fields = fields
 
 
 class LayerSerializer(serializers.ModelSerializer):
     current_version = LayerVersionSerializer(read_only=True, allow_null=True)
+    attribution = serializers.SerializerMethodField(
+        help_text="Credit line the data's licence requires wherever it is shown (ODbL, CC BY); empty if none."
+    )
 
     class Meta:
         model = Layer
-        fields = ("kind", "family", "title", "current_version")
+        fields = ("kind", "family", "title", "attribution", "current_version")
         read_only_fields = fields
+
+    def get_attribution(self, layer: Layer) -> str:
+        return kind_attribution(layer.kind)
 
 
 class FeatureGeoSerializer(GeoFeatureModelSerializer):
@@ -142,21 +157,42 @@ class FieldsOnceMixin:
 
 
 class SiteFactsSerializer(FieldsOnceMixin, serializers.ModelSerializer):
-    """Infrastructure facts around a site, computed from the layer versions listed in layer_versions."""
+    """Infrastructure facts around a site, computed from the layer versions listed in layer_versions.
+
+    `measure_sources` names the layer that answered each measure, `measure_vintages` the date of that data
+    (prices: the price's own year), `stale_measures` those older than LAYER_STALE_AFTER_YEARS, and
+    `attributions` the credit lines their licences require.
+    """
 
     layer_versions = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    measure_sources = serializers.DictField(child=serializers.CharField(), read_only=True)
+    measure_vintages = serializers.DictField(child=serializers.CharField(allow_blank=True), read_only=True)
+    price_escalation = serializers.DictField(
+        read_only=True, help_text="Per price measure: layer, source_year, source_value, basis_year, factor."
+    )
+    stale_measures = serializers.SerializerMethodField()
+    attributions = serializers.SerializerMethodField()
 
     class Meta:
         model = SiteFacts
         fields = (
             "distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km",
-            "generation_capacity_50km_mw", "plant_grid_voltage_kv_max_50km", "balancing_authority",
-            "distance_datacenter_km", "datacenters_within_50km", "distance_network_pop_km",
+            "substation_voltage_kv", "generation_capacity_50km_mw", "plant_grid_voltage_kv_max_50km",
+            "balancing_authority", "distance_datacenter_km", "datacenters_within_50km", "distance_network_pop_km",
             "county_labor_force", "county_unemployment_rate_pct", "county_population",
             "county_median_household_income_usd", "state_industrial_price_cents_kwh", "state_price_year",
-            "fema_risk_score", "water_use_mgal_d", "county_transfer_capacity_mw", "layer_versions", "computed_at",
+            "distance_gas_pipeline_km", "gas_pipeline_diameter_in", "gas_pipeline_status",
+            "state_industrial_gas_price_usd_per_mcf", "state_gas_price_year", "fema_risk_score", "water_use_mgal_d",
+            "county_transfer_capacity_mw", "layer_versions", "measure_sources", "measure_vintages", "oldest_vintage",
+            "stale_measures", "price_escalation", "attributions", "computed_at",
         )  # fmt: skip
         read_only_fields = fields
+
+    def get_stale_measures(self, facts: SiteFacts) -> list[str]:
+        return stale_measures(facts.measure_vintages)
+
+    def get_attributions(self, facts: SiteFacts) -> list[str]:
+        return measures_attributions(facts.measure_sources)
 
 
 class _CoordinateField(serializers.FloatField):

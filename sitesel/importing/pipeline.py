@@ -18,6 +18,7 @@ from sitesel.importing.rows import (
     FeatureRecord,
     build_fids,
     check_geometries,
+    checked_columns,
     content_hash,
     json_value,
     points_from_lon_lat,
@@ -83,7 +84,7 @@ class RecordStream:
             frame = spec.prepare(frame.copy())
         fids, fid_errors = build_fids(frame, rows, spec)
         values, value_errors = typed_values(frame, rows, spec)
-        errors += fid_errors + value_errors
+        errors += fid_errors + value_errors + checked_columns(frame, rows, spec)
         bad = {e.row for e in errors} | {e.row for e in skipped}
 
         records: list[FeatureRecord] = []

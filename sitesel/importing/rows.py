@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from sitesel.importing.errors import RowError
-from sitesel.layer_kinds import TYPED_NUMERIC_FIELDS, KindSpec
+from sitesel.layer_kinds import TYPED_NUMERIC_FIELDS, YEAR_RANGE, KindSpec
 
 GEOMETRY_TYPES = {
     "point": {"Point"},
@@ -79,7 +79,7 @@ def check_geometries(
 ) -> tuple[np.ndarray, list[RowError], int]:
     """Reject empty, wrong-type, non-finite, out-of-range and invalid geometries.
 
-    Invalid polygons are repaired with make_valid only when the caller asked for it; the number
+    Invalid polygons and lines are repaired with make_valid only when the caller asked for it; the number
     repaired is returned so the import can report it (docs/layers.md).
     """
     errors: list[RowError] = []
@@ -102,16 +102,27 @@ def check_geometries(
             errors.append(RowError(row, "geometry", "coordinates out of range for EPSG:4326 (lon ±180, lat ±90)"))
             continue
         if not shapely.is_valid(geom):
-            reason = shapely.is_valid_reason(geom)
-            if make_valid and geom.geom_type in GEOMETRY_TYPES["polygon"]:
-                fixed = shapely.make_valid(geom)
-                polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in GEOMETRY_TYPES["polygon"]]
-                if polygons:
-                    geoms[pos] = shapely.union_all(polygons) if len(polygons) > 1 else polygons[0]
-                    repaired += 1
-                    continue
-            errors.append(RowError(row, "geometry", f"invalid geometry: {reason}"))
+            fixed = _repaired(geom) if make_valid else None
+            if fixed is not None:
+                geoms[pos] = fixed
+                repaired += 1
+                continue
+            errors.append(RowError(row, "geometry", f"invalid geometry: {shapely.is_valid_reason(geom)}"))
     return geoms, errors, repaired
+
+
+def _repaired(geom):
+    """make_valid, keeping only parts of the geometry's own kind: a polygon's slivers or a line's degenerate
+    one-point pieces (a route drawn through the same point twice) are dropped. None if nothing is left."""
+    kind = "polygon" if geom.geom_type in GEOMETRY_TYPES["polygon"] else "line"
+    fixed = shapely.make_valid(geom)
+    parts = [p for p in shapely.get_parts(fixed) if p.geom_type in GEOMETRY_TYPES[kind]]
+    if kind == "line":
+        parts = [p for q in parts for p in shapely.get_parts(q)]
+        return shapely.multilinestrings(parts) if parts else None
+    if not parts:
+        return None
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
 # Physical bounds: no plant or queue entry exceeds 100 GW (the largest plant, Three Gorges, is 22.5 GW) and
@@ -135,8 +146,9 @@ def typed_values(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[
             errors += [
                 RowError(int(rows[i]), column, f"{raw[i]!r} is not a number ({field_name})") for i in raw.index[bad]
             ]
-            if field_name in NUMERIC_BOUNDS:
-                low, high = NUMERIC_BOUNDS[field_name]
+            bounds = spec.bounds.get(field_name) or NUMERIC_BOUNDS.get(field_name)
+            if bounds is not None:
+                low, high = bounds
                 if field_name == "capacity_mw" and spec.kind in SIGNED_CAPACITY_KINDS:
                     low = -high
                 out = present & ~bad & ((parsed < low) | (parsed > high))
@@ -144,10 +156,32 @@ def typed_values(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> tuple[
                     RowError(int(rows[i]), column, f"{raw[i]} is outside {low:g}..{high:g} ({field_name})")
                     for i in raw.index[out]
                 ]
+            if field_name in spec.required_values:
+                errors += [RowError(int(rows[i]), column, f"empty {field_name}") for i in raw.index[~present]]
             values[field_name] = parsed.where(present & ~bad, None).astype(object)
         else:
-            values[field_name] = _clean_text(field_name, raw.where(raw.notna(), "").astype(str).str.strip())
+            text = raw.where(raw.notna(), "").astype(str).str.strip()
+            values[field_name] = _clean_text(field_name, text)
+            if field_name in spec.required_values:
+                missing = values[field_name] == ""
+                for i in raw.index[missing]:
+                    problem = f"{text[i]!r} is not a valid {field_name}" if text[i] else f"empty {field_name}"
+                    errors.append(RowError(int(rows[i]), column, problem))
     return values, errors
+
+
+def checked_columns(frame: pd.DataFrame, rows: pd.Series, spec: KindSpec) -> list[RowError]:
+    """The kind's rules beyond its typed fields: year columns, and checks across columns."""
+    errors: list[RowError] = []
+    low, high = YEAR_RANGE
+    for column in spec.year_columns:
+        raw = frame[column]
+        parsed = pd.to_numeric(raw, errors="coerce")
+        bad = parsed.isna() | (parsed % 1 != 0) | (parsed < low) | (parsed > high)
+        errors += [RowError(int(rows[i]), column, f"{raw[i]!r} is not a year {low}..{high}") for i in raw.index[bad]]
+    if spec.validate is not None:
+        errors += [RowError(int(rows[index]), column, message) for index, column, message in spec.validate(frame)]
+    return errors
 
 
 TEXT_LIMITS = {"name": 300, "category": 100}

@@ -6,12 +6,15 @@ changed or removed it (valid_to, exclusive). A score that cites layer versions c
 recomputed from exactly the features it saw.
 """
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
+from django.utils import timezone
 
 from sitesel.layer_kinds import FAMILY_CHOICES
+from sitesel.vintage import VINTAGE_PATTERN, is_stale, vintage_age_years
 
 # EPSG:5070 (CONUS Albers equal-area) keeps distances and areas in metres for the lower 48.
 ALBERS_SRID = 5070
@@ -41,6 +44,11 @@ class LayerVersion(models.Model):
     number = models.PositiveIntegerField()
     source_file = models.CharField(max_length=500, help_text="File name as imported.")
     source = models.CharField(max_length=500, blank=True, help_text="Where the file came from.")
+    vintage = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Date the data describes (YYYY, YYYY-MM or YYYY-MM-DD), not the import date; blank = unknown.",
+    )
     publisher = models.CharField(max_length=300)
     licence = models.CharField(max_length=200)
     checksum_sha256 = models.CharField(max_length=64)
@@ -57,10 +65,24 @@ class LayerVersion(models.Model):
         ordering = ["layer__kind", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["layer", "number"], name="sitesel_layerversion_unique_number"),
+            models.CheckConstraint(
+                condition=Q(vintage="") | Q(vintage__regex=VINTAGE_PATTERN), name="sitesel_layerversion_vintage_format"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.layer.kind} v{self.number}"
+
+    @property
+    def age_years(self) -> float | None:
+        """Years since the last day the vintage covers; None when the vintage is unknown."""
+        age = vintage_age_years(self.vintage, timezone.now().date())
+        return None if age is None else round(age, 1)
+
+    @property
+    def stale(self) -> bool:
+        """Older than settings.LAYER_STALE_AFTER_YEARS, or of unknown age."""
+        return is_stale(self.vintage, timezone.now().date(), float(settings.LAYER_STALE_AFTER_YEARS))
 
 
 class Feature(models.Model):

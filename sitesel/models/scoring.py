@@ -56,6 +56,10 @@ class ScoringRun(models.Model):
     results_count = models.PositiveIntegerField(default=0)
     eligible_count = models.PositiveIntegerField(default=0)
     layer_versions = models.JSONField(default=dict, blank=True)
+    layer_vintages = models.JSONField(default=dict, blank=True, help_text="Layer kind → vintage of that version.")
+    oldest_vintage = models.CharField(
+        max_length=10, blank=True, help_text="Oldest vintage of the layers the measures used; blank = unknown."
+    )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
     ranking = models.BinaryField(
         null=True, blank=True, help_text="Per-criterion points of every result, by capacity (.npz)."

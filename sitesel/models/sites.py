@@ -80,10 +80,13 @@ class SiteFacts(models.Model):
     """Infrastructure facts around a site, measured in metres in EPSG:5070 (see docs/layers.md)."""
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="facts", primary_key=True)
-    distance_hv_230_km = models.FloatField(null=True, help_text="Nearest line ≥230 kV; null where no coverage.")
+    distance_hv_230_km = models.FloatField(
+        null=True, help_text="Nearest line ≥230 kV; in the West, the nearest ≥345 kV line (docs/layers.md)."
+    )
     distance_hv_345_km = models.FloatField(null=True)
     distance_hv_500_km = models.FloatField(null=True)
-    distance_substation_km = models.FloatField(null=True)
+    distance_substation_km = models.FloatField(null=True, help_text="Nearest HV substation, best source covering it.")
+    substation_voltage_kv = models.FloatField(null=True, help_text="Highest voltage of that substation, if known.")
     generation_capacity_50km_mw = models.FloatField(null=True)
     plant_grid_voltage_kv_max_50km = models.FloatField(null=True)
     balancing_authority = models.CharField(max_length=20, blank=True)
@@ -94,8 +97,15 @@ class SiteFacts(models.Model):
     county_unemployment_rate_pct = models.FloatField(null=True)
     county_population = models.PositiveIntegerField(null=True)
     county_median_household_income_usd = models.PositiveIntegerField(null=True)
-    state_industrial_price_cents_kwh = models.FloatField(null=True)
-    state_price_year = models.PositiveIntegerField(null=True)
+    state_industrial_price_cents_kwh = models.FloatField(
+        null=True, help_text="Escalated to the common price year (price_escalation); see docs/layers.md."
+    )
+    state_price_year = models.PositiveIntegerField(null=True, help_text="Year of the source price (its vintage).")
+    distance_gas_pipeline_km = models.FloatField(null=True, help_text="Nearest operating/construction/unknown route.")
+    gas_pipeline_diameter_in = models.FloatField(null=True, help_text="Largest diameter GEM gives for that route.")
+    gas_pipeline_status = models.CharField(max_length=20, blank=True, help_text="GEM status of that route.")
+    state_industrial_gas_price_usd_per_mcf = models.FloatField(null=True, help_text="Escalated like the power price.")
+    state_gas_price_year = models.PositiveIntegerField(null=True, help_text="Year of the source gas price.")
     fema_risk_score = models.FloatField(null=True)
     water_use_mgal_d = models.FloatField(null=True)
     county_transfer_capacity_mw = models.FloatField(null=True)
@@ -103,6 +113,12 @@ class SiteFacts(models.Model):
         null=True, help_text="Active generator-queue MW in the county (ISO queues); null outside the ISOs."
     )
     layer_versions = models.JSONField(default=dict, help_text="Layer kind → version the facts were computed from.")
+    measure_sources = models.JSONField(default=dict, help_text="Measure → layer kind that answered it.")
+    measure_vintages = models.JSONField(default=dict, help_text="Measure → vintage of the data that answered it.")
+    oldest_vintage = models.CharField(max_length=10, blank=True, help_text="Oldest of measure_vintages; blank unknown.")
+    price_escalation = models.JSONField(
+        default=dict, help_text="Price measure → source year and value, common year and escalation factor."
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from sitesel.domain.parameters import EconomicsParameters
 from sitesel.domain.regions import iso_region
 from sitesel.domain.scoring import CRITERIA
 from sitesel.domain.types import NUMERIC_INPUT_FIELDS, SiteInputsArrays
-from sitesel.spatial.measures import measure_points
+from sitesel.spatial.measures import STORED_WITH_SCORES, measure_points
 from sitesel.spatial.snapshot import LayerSnapshot
 
 # Economics kept with each result: the capex breakdown and what a planner compares across sizes.
@@ -87,7 +87,7 @@ def compute_chunk(
     # 1 GW rank its 1 GW ones (docs/scoring.md).
     for capacity in capacities_mw:
         economics = compute_economics_arrays(inputs, capacity, params, seed=seed, draws=draws)
-        criteria = {name: measures[name] for name in CRITERIA if name in measures}
+        criteria = {name: measures[name] for name in (*CRITERIA, *STORED_WITH_SCORES) if name in measures}
         criteria["land_price_usd_per_acre"] = effective_land_price
         criteria["capex_per_mw_usd"] = economics["capex_per_mw_usd"]
         criteria["time_to_power_p50_months"] = economics["time_to_power_months_p50"]

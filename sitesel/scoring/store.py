@@ -36,9 +36,12 @@ def clean(value: object) -> object:
 def _storable(values: np.ndarray) -> np.ndarray:
     # .npy without pickle takes numbers, booleans and fixed-width strings, not Python objects. Text is kept
     # as UTF-8 bytes: numpy's str is 4 bytes per character, padded to the longest value, and long grid-swing
-    # reasons made those columns most of the archive and of the time spent compressing it.
+    # reasons made those columns most of the archive and of the time spent compressing it. Each distinct
+    # text is encoded once: text columns repeat a few values (states, layer names), and encoding every cell
+    # of the national grid's 312,269 cells cost 0.36 s a column (docs/layers.md, "Performance").
     if values.dtype == object or values.dtype.kind == "U":
-        return np.char.encode(values.astype(str), "utf-8")
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+        return np.char.encode(np.asarray(distinct).astype(str), "utf-8")[codes]
     return values
 
 
@@ -83,7 +86,10 @@ def stored_as_read(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _text(values: np.ndarray) -> np.ndarray:
-    return np.char.decode(values, "utf-8") if values.dtype.kind == "S" else values
+    if values.dtype.kind != "S":
+        return values
+    codes, distinct = pd.factorize(values)  # decoded once per distinct value, as _storable encodes
+    return np.char.decode(np.asarray(distinct, dtype=values.dtype), "utf-8")[codes]
 
 
 def _load(payload: bytes) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ def demo_layers_import(
             kind=entry["kind"],
             path=base / entry["path"],
             source=entry.get("source", ""),
+            vintage=entry.get("vintage"),
             make_valid=entry.get("make_valid", False),
             skip_bad_geometry=entry.get("skip_bad_geometry", False),
             join_eia860=base / entry["join_eia860"] if entry.get("join_eia860") else None,

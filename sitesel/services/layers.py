@@ -15,6 +15,7 @@ from sitesel.importing.pipeline import open_records
 from sitesel.importing.reader import file_sha256
 from sitesel.layer_kinds import KindSpec, get_kind
 from sitesel.models import Feature, Layer, LayerVersion
+from sitesel.vintage import parse_vintage
 
 
 @dataclass
@@ -22,6 +23,7 @@ class LayerImportResult:
     kind: str
     version: int | None
     unchanged: bool
+    vintage: str = ""
     row_count: int = 0
     added: int = 0
     changed: int = 0
@@ -45,6 +47,7 @@ def layer_import(
     kind: str,
     path: Path,
     source: str = "",
+    vintage: str | None = None,
     publisher: str | None = None,
     licence: str | None = None,
     source_crs: str | None = None,
@@ -56,13 +59,19 @@ def layer_import(
 ) -> LayerImportResult:
     """Upsert the file's features on their source id; a changed file becomes a new layer version.
 
-    Re-importing an unchanged file (same checksum, or no feature differs) writes nothing. Any bad
-    row aborts the whole import with every row error listed, and the database is left unchanged.
+    `vintage` is the date the data describes (YYYY, YYYY-MM or YYYY-MM-DD), stored on the version; None
+    leaves it unknown. Re-importing an unchanged file (same checksum, or no feature differs) writes nothing,
+    unless a different vintage is given: that is a new version with the same features. Any bad row aborts
+    the whole import with every row error listed, and the database is left unchanged.
     """
     try:
         spec = get_kind(kind)
     except KeyError as exc:
         raise ImportFailed(str(exc.args[0])) from None
+    try:
+        vintage = None if vintage is None else parse_vintage(vintage)
+    except ValueError as exc:
+        raise ImportFailed(f"--vintage: {exc}") from None
     for required in (path, join_eia860):
         if required is not None and not Path(required).is_file():
             raise ImportFailed(f"file not found: {required}")
@@ -76,7 +85,8 @@ def layer_import(
 
     layer = Layer.objects.filter(kind=spec.kind).select_related("current_version").first()
     current = layer.current_version if layer else None
-    if current is not None and current.checksum_sha256 == checksum and current.options == options:
+    same_vintage = current is not None and vintage in (None, current.vintage)
+    if current is not None and current.checksum_sha256 == checksum and current.options == options and same_vintage:
         return LayerImportResult(kind, current.number, unchanged=True, row_count=current.row_count)
 
     join = eia860_join(join_eia860) if join_eia860 else None
@@ -95,14 +105,16 @@ def layer_import(
         with transaction.atomic(durable=True):
             # Created inside the transaction: a failed first import leaves no empty layer behind.
             layer = layer_get_or_create(spec)
-            return _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress)
+            provenance = {"source": source, "vintage": vintage, "publisher": publisher, "licence": licence}
+            return _write_version(layer, spec, stream, path, checksum, options, provenance, progress)
     except _NothingChanged:
         number = Layer.objects.filter(kind=spec.kind).values_list("current_version__number", flat=True).first()
         return LayerImportResult(kind, number, unchanged=True)
 
 
-def _write_version(layer, spec, stream, path, checksum, options, source, publisher, licence, progress):
-    layer = Layer.objects.select_for_update().get(pk=layer.pk)  # one import per layer at a time
+def _write_version(layer, spec, stream, path, checksum, options, provenance, progress):
+    layer = Layer.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=layer.pk)
+    previous_vintage = layer.current_version.vintage if layer.current_version else None
     last = layer.versions.order_by("-number").values_list("number", flat=True).first() or 0
     number = last + 1
     existing = {
@@ -112,7 +124,7 @@ def _write_version(layer, spec, stream, path, checksum, options, source, publish
         )
     }
     seen: set[str] = set()
-    result = LayerImportResult(spec.kind, number, unchanged=False)
+    result = LayerImportResult(spec.kind, number, unchanged=False, vintage=provenance["vintage"] or "")
     for batch in stream:
         result.errors += batch.errors
         result.skipped += batch.skipped
@@ -155,15 +167,17 @@ def _write_version(layer, spec, stream, path, checksum, options, source, publish
     removed = [pk for fid, (pk, _) in existing.items() if fid not in seen]
     Feature.objects.filter(pk__in=removed).update(valid_to=number)
     result.removed = len(removed)
-    if result.added == result.changed == result.removed == 0:
+    vintage = provenance["vintage"]
+    if result.added == result.changed == result.removed == 0 and vintage in (None, previous_vintage):
         raise _NothingChanged
     version = LayerVersion.objects.create(
         layer=layer,
         number=number,
         source_file=path.name,
-        source=source,
-        publisher=publisher or spec.publisher,
-        licence=licence or spec.licence,
+        source=provenance["source"],
+        vintage=vintage or "",
+        publisher=provenance["publisher"] or spec.publisher,
+        licence=provenance["licence"] or spec.licence,
         checksum_sha256=checksum,
         row_count=result.row_count,
         added_count=result.added,

@@ -195,9 +195,11 @@ def scoring_run_execute(*, run_id: int) -> list[int]:
     Returns the chunk indexes still to do; the task fans them out.
     """
     now = timezone.now()
+    snapshot = get_snapshot()
     claimed = ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.QUEUED).update(
-        status=ScoringRun.Status.RUNNING, started_at=now, heartbeat_at=now, layer_versions=get_snapshot().versions
-    )
+        status=ScoringRun.Status.RUNNING, started_at=now, heartbeat_at=now, layer_versions=snapshot.versions,
+        layer_vintages=snapshot.vintages, oldest_vintage=snapshot.oldest_vintage,
+    )  # fmt: skip
     run = ScoringRun.objects.get(pk=run_id)
     if not claimed and run.status != ScoringRun.Status.RUNNING:
         return []  # finished or failed already

@@ -6,12 +6,19 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Func, QuerySet
 
+from sitesel.data_age import kind_attribution
+from sitesel.layer_kinds import KINDS
 from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
 
 # Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
 OVERLAYS: dict[str, tuple[dict, str]] = {
-    "hv_lines": ({"voltage_kv__gte": 345}, "HV lines ≥345 kV"),
+    "hv_lines": ({"voltage_kv__gte": 345}, "HV lines ≥345 kV (GridKit)"),
+    "hifld_lines": ({}, "HV lines ≥345 kV (HIFLD)"),
+    "hifld_hvdc_lines": ({}, "HVDC lines (HIFLD)"),
     "hv_substations": ({"voltage_kv__gte": 345}, "Substations ≥345 kV"),
+    "hifld_substations": ({"voltage_kv__gte": 345}, "Substations ≥345 kV (HIFLD)"),
+    "osm_substations_west": ({"voltage_kv__gte": 230}, "Substations ≥230 kV (OSM, CA/NV/AZ/OR)"),
+    "gas_pipelines": ({}, "Gas pipelines (GEM)"),
     "power_plants": ({"capacity_mw__gte": 500}, "Power plants ≥500 MW"),
     "datacenters": ({}, "Datacenters"),
     "network_nodes": ({}, "Network points of presence"),
@@ -22,6 +29,11 @@ OVERLAY_LIMIT = 5000
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
     output_field = GeometryField(srid=4326)
+
+
+def overlay_credit(kind: str) -> str:
+    """What the map credits when an overlay is on: the licence's credit line, or the publisher."""
+    return kind_attribution(kind) or KINDS[kind].publisher
 
 
 def latest_sites_run(*, scenario_id: int | None = None) -> ScoringRun | None:

@@ -20,6 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
 from sitesel import selectors
+from sitesel.data_age import (
+    all_attributions,
+    kind_attribution,
+    measures_attributions,
+    stale_after_years,
+    vintage_is_stale,
+)
 from sitesel.domain.errors import InvalidScenario
 from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringRun
@@ -42,9 +49,12 @@ class LoginView(auth_views.LoginView):
 @internal_page
 def home(request):
     """The planner's start page: where things are, the layers loaded and the candidate sites."""
-    layers = selectors.layer_list()
+    layers = list(selectors.layer_list())
+    for layer in layers:  # the credit line its licence requires, shown beside it
+        layer.attribution = kind_attribution(layer.kind)
     sites = selectors.site_list().order_by("state", "name")
-    return render(request, "sitesel/home.html", {"layers": layers, "sites": sites})
+    context = {"layers": layers, "sites": sites, "stale_after_years": stale_after_years()}
+    return render(request, "sitesel/home.html", context)
 
 
 def _capacity(request) -> float:
@@ -67,7 +77,10 @@ def site_map(request):
         scenario_id = None
     run = web_selectors.latest_sites_run(scenario_id=scenario_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
-    overlays = [{"kind": kind, "label": label} for kind, (_, label) in web_selectors.OVERLAYS.items()]
+    overlays = [
+        {"kind": kind, "label": label, "attribution": web_selectors.overlay_credit(kind)}
+        for kind, (_, label) in web_selectors.OVERLAYS.items()
+    ]
     context = {
         "run": run,
         "capacity": capacity,
@@ -76,6 +89,7 @@ def site_map(request):
         "sites": sites,
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
+        "credits": all_attributions(),
     }
     return render(request, "sitesel/web/map.html", context)
 
@@ -134,6 +148,7 @@ FACT_ROWS = (
     ("Nearest line ≥345 kV", "distance_hv_345_km", "km", 1),
     ("Nearest line ≥500 kV", "distance_hv_500_km", "km", 1),
     ("Nearest substation", "distance_substation_km", "km", 1),
+    ("Its highest voltage", "substation_voltage_kv", "kV", 0),
     ("Generation within 50 km", "generation_capacity_50km_mw", "MW", 0),
     ("Highest plant grid voltage within 50 km", "plant_grid_voltage_kv_max_50km", "kV", 0),
     ("Balancing authority", "balancing_authority", "", None),
@@ -145,6 +160,10 @@ FACT_ROWS = (
     ("County population", "county_population", "", 0),
     ("County median household income", "county_median_household_income_usd", "$", 0),
     ("State industrial electricity price", "state_industrial_price_cents_kwh", "¢/kWh", 2),
+    ("Nearest gas pipeline", "distance_gas_pipeline_km", "km", 1),
+    ("Its largest diameter", "gas_pipeline_diameter_in", "in", 1),
+    ("Its status (GEM)", "gas_pipeline_status", "", None),
+    ("State industrial gas price", "state_industrial_gas_price_usd_per_mcf", "$/Mcf", 2),
     ("FEMA risk score", "fema_risk_score", "", 1),
     ("County water use", "water_use_mgal_d", "Mgal/d", 1),
     ("County transfer capacity", "county_transfer_capacity_mw", "MW", 0),
@@ -157,6 +176,25 @@ def _fmt(value, digits):
     if digits is None or isinstance(value, str):
         return str(value)
     return f"{value:,.{digits}f}"
+
+
+def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> dict:
+    """One fact with its unit, the layer that answered it and how old that data is (flagged when stale)."""
+    sources = getattr(facts, "measure_sources", None) or {}
+    vintages = getattr(facts, "measure_vintages", None) or {}
+    value = getattr(facts, field, None)
+    vintage = vintages.get(field, "")
+    row = {"label": label, "value": _fmt(value, digits), "unit": unit, "source": sources.get(field, ""),
+           "vintage": vintage, "stale": field in vintages and vintage_is_stale(vintage), "note": ""}  # fmt: skip
+    escalation = (getattr(facts, "price_escalation", None) or {}).get(field)
+    if row["source"].endswith(":345kv_only"):
+        row["note"] = "upper bound: only lines of 345 kV and more are known here"
+    elif escalation and value is not None and escalation["source_year"] != escalation["basis_year"]:
+        row["note"] = (
+            f"{escalation['source_year']} price {escalation['source_value']:.2f} × {escalation['factor']:.3f}, the"
+            f" {escalation['source_year']}→{escalation['basis_year']} change in the states that have both years"
+        )
+    return row
 
 
 def _capacity_column(result) -> dict:
@@ -178,7 +216,7 @@ def site_detail(request, pk: int):
     """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
     site = get_object_or_404(selectors.site_list(), pk=pk)
     facts = getattr(site, "facts", None)
-    fact_rows = [(label, _fmt(getattr(facts, field, None), digits), unit) for label, field, unit, digits in FACT_ROWS]
+    fact_rows = [_fact_row(facts, *row) for row in FACT_ROWS]
     run = web_selectors.latest_sites_run()
     columns = [_capacity_column(r) for r in web_selectors.site_results(run=run, site=site)]
     top = max((p for c in columns for _, p in c["breakdown"]), default=0) or 1
@@ -186,9 +224,9 @@ def site_detail(request, pk: int):
         column["bars"] = [(name, points, round(100 * points / top, 1)) for name, points in column["breakdown"]]
     capacities = sorted(c["result"].capacity_mw for c in columns)
     scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
-    context = {
-        "site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns, "scale": scale,
-    }  # fmt: skip
+    credits = measures_attributions(facts.measure_sources) if facts else []
+    context = {"site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns,
+               "credits": credits, "stale_after_years": stale_after_years(), "scale": scale}  # fmt: skip
     return render(request, "sitesel/web/site.html", context)
 
 

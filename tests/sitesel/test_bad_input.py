@@ -161,7 +161,7 @@ def test_garbage_source_crs_is_refused(tmp_path):
 def test_make_valid_repairs_and_reports_invalid_polygons(tmp_path, capsys):
     path = _write(tmp_path, "z.geojson", geojson([({"rb": "p999", "BA_Code": "X"}, BOWTIE)]))
     call_command("import_layer", "reeds_zones", path, "--make-valid")
-    assert "1 polygons repaired with make_valid" in capsys.readouterr().out
+    assert "1 geometries repaired with make_valid" in capsys.readouterr().out
     zone = Feature.objects.get(layer__kind="reeds_zones", source_fid="p999", valid_to__isnull=True)
     assert zone.geom.valid
     assert LayerVersion.objects.get(layer__kind="reeds_zones", number=2).repaired_count == 1

@@ -1,5 +1,7 @@
 """Every real layer imports with the row counts an independent read of its file gives."""
 
+from collections import Counter
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -45,6 +47,36 @@ def test_documented_counts_of_the_main_layers():
     assert counts["interconnection_queue"] == 16_450
     assert counts["counties"] == 3_221
     assert counts["datacenters"] == 4_654
+    assert (counts["hifld_lines"], counts["hifld_hvdc_lines"], counts["ehv_nodes_derived"]) == (2_940, 15, 1_658)
+    assert (counts["hifld_substations"], counts["osm_substations_west"]) == (35_218, 1_333)
+    assert (counts["gas_pipelines"], counts["energy_prices"]) == (346, 726)
+
+
+def test_the_new_layers_carry_their_typed_fields():
+    def current(kind: str, fid: str) -> Feature:
+        return Feature.objects.get(layer__kind=kind, source_fid=fid, valid_to__isnull=True)
+
+    assert current("hifld_lines", "2").voltage_kv == 345 and current("hifld_hvdc_lines", "1").voltage_kv == 500
+    price = current("energy_prices", "2024:GA:electricity:Industrial")
+    assert (price.state, price.category, price.value) == ("GA", "electricity:Industrial", 7.20)
+    route = current("gas_pipelines", "P0197")  # GEM: 'Operating', '30"'
+    assert (route.name, route.category, route.value) == ("Shell Chemical Lateral", "operating", 30.0)
+    assert current("gas_pipelines", "P0161").geom.valid  # one of the three repaired routes
+    assert (current("gas_pipelines", "P3282").category, current("gas_pipelines", "P3282").value) == ("unknown", 42.0)
+    west = current("osm_substations_west", "node/368173858")
+    assert (west.state, west.voltage_kv) == ("CA", None)
+
+
+def _current_counts(kind: str, field: str) -> dict[str, int]:
+    rows = Feature.objects.filter(layer__kind=kind, valid_to__isnull=True).values_list(field, flat=True)
+    return dict(Counter(rows))
+
+
+def test_counts_the_docs_quote_for_the_new_layers():
+    # docs/layers.md: most GEM routes carry no status; the OSM file is thin outside California.
+    assert _current_counts("gas_pipelines", "category") == {"unknown": 332, "operating": 12, "construction": 2}
+    assert _current_counts("osm_substations_west", "state") == {"CA": 1_177, "NV": 103, "AZ": 43, "OR": 10}
+    assert len(_current_counts("hifld_substations", "state")) == 19
 
 
 def test_power_plants_carry_eia860_voltage_and_pipelines():

@@ -71,7 +71,9 @@ class Command(BaseCommand):
             ]
             self.stdout.write("  ".join(cells))
         missing = Site.objects.filter(facts__distance_hv_230_km__isnull=True).count()
+        bounded = Site.objects.filter(facts__measure_sources__distance_hv_230_km="hifld_lines:345kv_only").count()
         self.stdout.write(
-            f"\n{Site.objects.count()} sites. '—' = no data: the OSM/GridKit line layer has no western US "
-            f"({missing} sites without a ≥230 kV line distance)."
+            f"\n{Site.objects.count()} sites. '—' = no data ({missing} sites without a ≥230 kV line distance). "
+            f"West of 106.4°W no layer has 230 kV lines: for {bounded} sites the ≥230 kV distance is that to the "
+            "nearest ≥345 kV HIFLD line, an upper bound (docs/layers.md)."
         )

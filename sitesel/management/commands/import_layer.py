@@ -14,10 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("kind", help=f"one of: {', '.join(sorted(KINDS))}")
         parser.add_argument("path", type=Path)
         parser.add_argument("--source", default="", help="where the file came from (URL, repo@commit:path)")
+        parser.add_argument(
+            "--vintage",
+            help="date the data describes, YYYY[-MM[-DD]] (not the import date); without it the vintage is unknown",
+        )
         parser.add_argument("--publisher", help="override the kind's default publisher")
         parser.add_argument("--licence", help="override the kind's default licence")
         parser.add_argument("--source-crs", help="CRS of a file that does not state one (e.g. EPSG:4269)")
-        parser.add_argument("--make-valid", action="store_true", help="repair invalid polygons and report them")
+        parser.add_argument(
+            "--make-valid", action="store_true", help="repair invalid polygons and lines and report them"
+        )
         parser.add_argument(
             "--skip-bad-geometry", action="store_true", help="skip (and list) rows with empty or invalid geometry"
         )
@@ -32,6 +38,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 path=options["path"],
                 source=options["source"],
+                vintage=options["vintage"],
                 publisher=options["publisher"],
                 licence=options["licence"],
                 source_crs=options["source_crs"],
@@ -50,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.kind}: version {result.version}: {result.row_count} rows, {result.added} added, "
             f"{result.changed} changed, {result.removed} removed"
-            + (f", {result.repaired} polygons repaired with make_valid" if result.repaired else "")
+            + (f", {result.repaired} geometries repaired with make_valid" if result.repaired else "")
             + (f", {len({s.row for s in result.skipped})} rows skipped for bad geometry" if result.skipped else "")
+            + (f", vintage {result.vintage}" if result.vintage else ", vintage unknown (give --vintage YYYY[-MM[-DD]])")
         )

@@ -66,7 +66,12 @@
         hv_substations: {radius: 4, color: "#6a1b9a", fillColor: "#ce93d8", fillOpacity: 0.9, weight: 1},
         power_plants: {radius: 5, color: "#e65100", fillColor: "#ffb74d", fillOpacity: 0.9, weight: 1},
         datacenters: {radius: 4, color: "#0d47a1", fillColor: "#64b5f6", fillOpacity: 0.9, weight: 1},
-        network_nodes: {radius: 4, color: "#004d40", fillColor: "#4db6ac", fillOpacity: 0.9, weight: 1}
+        network_nodes: {radius: 4, color: "#004d40", fillColor: "#4db6ac", fillOpacity: 0.9, weight: 1},
+        hifld_lines: {color: "#ad1457", weight: 2, dashArray: "6 3"},
+        hifld_hvdc_lines: {color: "#4a148c", weight: 3, dashArray: "2 4"},
+        hifld_substations: {radius: 4, color: "#4a148c", fillColor: "#b39ddb", fillOpacity: 0.9, weight: 1},
+        osm_substations_west: {radius: 4, color: "#4a148c", fillColor: "#d1c4e9", fillOpacity: 0.9, weight: 1},
+        gas_pipelines: {color: "#ef6c00", weight: 2}
     };
 
     function loadOverlay(kind) {
@@ -100,8 +105,12 @@
     document.querySelectorAll("#overlays input[data-overlay]").forEach(function (box) {
         box.addEventListener("change", function () {
             var kind = box.dataset.overlay;
-            if (box.checked) { loadOverlay(kind); }
-            else if (overlays[kind]) { map.removeLayer(overlays[kind]); delete overlays[kind]; }
+            // The credit line the layer's licence asks for (ODbL, CC BY), shown while it is on the map.
+            if (box.checked) { loadOverlay(kind); map.attributionControl.addAttribution(box.dataset.attribution); }
+            else {
+                map.attributionControl.removeAttribution(box.dataset.attribution);
+                if (overlays[kind]) { map.removeLayer(overlays[kind]); delete overlays[kind]; }
+            }
         });
     });
     map.on("moveend", function () {
