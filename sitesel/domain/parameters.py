@@ -921,13 +921,13 @@ class EconomicsParameters:
         16.0, unit="months", lo=0.0, hi=240.0, published="see low", source=EPOCH_FIT, sweep=(12.0, 22.0)
     )
     first_block_months_high: float = _p(
-        60.0,
+        72.0,
         unit="months",
         lo=0.0,
         hi=240.0,
         published="~3 yr US typical (Huang); 59-65 months for campuses that waited for power or paused",
         source=f"Huang via telborg.com; {EPOCH_FIT}",
-        sweep=(42.0, 72.0),
+        sweep=(48.0, 84.0),
     )
     ramp_months_low: float = _p(
         2.0,
@@ -938,19 +938,19 @@ class EconomicsParameters:
         source=EPOCH_FIT,
     )
     ramp_months_mode: float = _p(
-        20.0, unit="months", lo=0.0, hi=240.0, published="see low", source=EPOCH_FIT, sweep=(12.0, 28.0)
+        14.0, unit="months", lo=0.0, hi=240.0, published="see low", source=EPOCH_FIT, sweep=(8.0, 20.0)
     )
     ramp_months_high: float = _p(
-        40.0, unit="months", lo=0.0, hi=240.0, published="see low", source=EPOCH_FIT, sweep=(30.0, 60.0)
+        60.0, unit="months", lo=0.0, hi=240.0, published="see low", source=EPOCH_FIT, sweep=(40.0, 80.0)
     )
     ramp_size_exponent: float = _p(
-        0.5,
+        1.0,
         unit="exponent on (blocks - 1) / 19",
         lo=0.0,
         hi=2.0,
         published="single-building campuses energise at once; 1 GW campuses ramp over 8-13 months (frontier)",
         source=f"{EPOCH_FIT}: a smaller campus ramps over a shorter time than a 1 GW one",
-        sweep=(0.25, 1.0),
+        sweep=(0.5, 1.5),
     )
 
     # --- Grid-swing screen --------------------------------------------------------------------------------

@@ -332,7 +332,9 @@ def _mw_weighted_live(ph: Phases, t: SiteTiming) -> np.ndarray:
         full_blocks[rows] += _sum_live(
             ph.first_built[rows], ph.cadence[rows], ph.bridge_power[rows], np.ones_like(n[rows]), nb[rows]
         )
-    return (full_blocks + t.last_block_share * _live(ph, n)) / (n - 1.0 + t.last_block_share)
+    last = _live(ph, n)
+    # A single block is its own mean (dividing share x live by share would only add rounding).
+    return np.where(n > 1, (full_blocks + t.last_block_share * last) / (n - 1.0 + t.last_block_share), last)
 
 
 # The sites x draws arithmetic runs in float32: months need no more than 7 digits, and half the memory traffic

@@ -93,11 +93,13 @@ def scenario_default() -> Scenario:
 # sample by bench/calibrate_economics.py --fit: faster than the defaults, which are fitted on 2018-2023 builds
 # and checked on these. A planner who builds at frontier pace uses it; docs/economics.md explains the gap.
 FRONTIER_PACE_OVERRIDES: dict[str, float] = {
-    "first_block_months_low": 6.0,
-    "first_block_months_mode": 10.0,
-    "first_block_months_high": 36.0,
+    "first_block_months_low": 8.0,
+    "first_block_months_mode": 16.0,
+    "first_block_months_high": 48.0,
+    "ramp_months_low": 2.0,
     "ramp_months_mode": 6.0,
     "ramp_months_high": 20.0,
+    "ramp_size_exponent": 0.5,
 }
 
 
