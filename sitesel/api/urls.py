@@ -16,6 +16,8 @@ router.register("scoring-runs", scoring_views.ScoringRunViewSet, basename="scori
 urlpatterns = [
     path("auth/login/", views.LoginApi.as_view(), name="login"),
     path("auth/logout/", views.LogoutApi.as_view(), name="logout"),
+    path("auth/logout-all/", views.LogoutAllApi.as_view(), name="logout-all"),
+    path("auth/users/<int:user_id>/revoke-tokens/", views.UserTokensRevokeApi.as_view(), name="user-tokens-revoke"),
     path("layers/<slug:kind>/versions/", views.LayerVersionListApi.as_view(), name="layer-versions"),
     path("layers/<slug:kind>/features/", views.LayerFeaturesApi.as_view(), name="layer-features"),
     *router.urls,
