@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.authentication import TokenAuthentication, expired_tokens_delete
+from config.api.numbers import NumberRefused, parse_number
 from config.api.roles import Role, user_access
 from config.security.lockout import lockout_response
 from config.security.tokens import tokens_revoke
@@ -298,13 +299,11 @@ class LayerFeaturesApi(generics.ListAPIView):
         if raw is None or raw.strip() == "":
             return None
         try:
-            number = int(raw)
-        except ValueError:
-            number = 0
-        if not 1 <= number <= MAX_VERSION:
+            number = parse_number(raw, integer=True, min_value=1, max_value=MAX_VERSION)
+        except NumberRefused:
             raise serializers.ValidationError(
                 {"version": [serializers.ErrorDetail("Must be a whole number of at least 1.", code="invalid")]}
-            )
+            ) from None
         if not selectors.layer_version_exists(layer=layer, number=number):
             raise serializers.ValidationError(
                 {"version": [serializers.ErrorDetail(f"Layer {layer.kind} has no version {number}.", code="invalid")]}

@@ -224,7 +224,9 @@ def run_list(request):
     else:
         form = ScoringRunForm(initial={"scenario": Scenario.objects.order_by("name").first()})
     runs = web_selectors.run_list()[:25]
-    return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start})
+    status = 400 if form.is_bound and form.errors else 200  # a refused form says so, as the API would
+    return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start},
+                  status=status)  # fmt: skip
 
 
 @internal_page
