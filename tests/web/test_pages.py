@@ -240,6 +240,28 @@ def test_every_page_renders_in_under_a_second_with_the_demo_data(planner_client,
     assert not slow, slow
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_every_page_passes_the_content_security_policy(planner_client, scored_run, program):
+    """No inline script, style element, style attribute or event handler, and the strict policy on each page
+    (the browser test checks the same pages, scripts running, for violations)."""
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    urls = ["/", "/map/", "/runs/", f"/runs/{scored_run.pk}/", f"/sites/{best.site_id}/", "/programs/",
+            f"/programs/{program.pk}/", "/login/"]  # fmt: skip
+    for url in urls:
+        if url == "/login/":
+            planner_client.logout()
+        response = planner_client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy, policy
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), (url, INLINE_SCRIPT.search(html).group(0))
+        assert not INLINE_STYLE.search(html), (url, html[INLINE_STYLE.search(html).start() - 80 :][:160])
+
+
 def test_map_scores_come_from_the_scenario_chosen(planner_client, scored_run, django_capture_on_commit_callbacks):
     from sitesel.models import Scenario
     from tests.web.conftest import run_inline
