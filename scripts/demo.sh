@@ -46,7 +46,7 @@ $PY manage.py orchestration_demo_report
 
 cat <<TXT
 
-sitesel is serving on http://$HOST:$PORT/
+sitesel is serving on http://$HOST:$PORT/ (gunicorn, production settings: scripts/serve.sh)
   Log in:   http://$HOST:$PORT/login/   user planner   password $(cat .run/planner-password)
             (admin: http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password))
             (read-only: user viewer   password $(cat .run/viewer-password); API only, its own supplier's rows:

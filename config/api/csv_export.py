@@ -34,6 +34,9 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Itera
     # QUOTE_NONNUMERIC: every value that is not an int or a float is quoted (text, dates, empty cells).
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(header)
+    yield buffer.getvalue()  # the header at once: the client sees the download start before the query has run
+    buffer.seek(0)
+    buffer.truncate()
     for count, row in enumerate(rows, start=1):
         writer.writerow(safe_row(row))
         if count % ROWS_PER_CHUNK == 0:

@@ -130,6 +130,7 @@ def test_many_clients_never_hold_more_than_eight_database_connections(server, ca
                 peak = max(peak, cursor.fetchone()[0])
                 time.sleep(0.02)
         connection.close()  # this thread's own connection, or the test database could not be dropped
+
     watcher = threading.Thread(target=watch)
     watcher.start()
     started = time.perf_counter()
