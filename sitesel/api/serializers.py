@@ -9,6 +9,7 @@ import copy
 import json
 import math
 
+from django.contrib.auth import get_user_model
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, WKBWriter
 from drf_spectacular.contrib.rest_framework_gis import GeoFeatureModelSerializerExtension, build_geo_schema
@@ -42,9 +43,17 @@ class ErrorResponseSerializer(serializers.Serializer):
 
 
 class LoginSerializer(AuthTokenSerializer):
-    """Username and password; a wrong pair is a 400 with code "invalid"."""
+    """Username and password; a wrong pair is a 400 with code "invalid". Both are bounded before anything checks
+    them: the sign-in lockout records the username it was given (in a 255-character column), and a password of
+    megabytes would cost as much to hash."""
 
     token = None  # the response is LoginResponseSerializer
+    username = serializers.CharField(
+        label="Username", write_only=True, max_length=get_user_model()._meta.get_field("username").max_length
+    )
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, write_only=True, max_length=4096
+    )
 
 
 class LoginResponseSerializer(serializers.Serializer):

@@ -134,7 +134,7 @@ def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
 
     # National screen without a cell size: the error sits in the cell size field's block.
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form says so, as the API would
     field = re.search(r'<div class="field" id="field-cell_size_km">(.*?)</div>', response.content.decode(), re.S)[1]
     assert "The national screen needs a cell size" in field
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": "500"})
@@ -142,6 +142,7 @@ def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
     assert "less than or equal to 100" in field
     # A state with no site: the service's error lands on the state field.
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "sites", "state": "AK"})
+    assert response.status_code == 400
     field = re.search(r'id="field-state">(.*?)</div>', response.content.decode(), re.S)[1]
     assert "no site matches the filter" in field
     assert not ScoringRun.objects.exists()
