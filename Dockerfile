@@ -12,5 +12,6 @@ RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 sitesel && chown -R sitesel /app
 USER sitesel
 EXPOSE 8000
-# gthread, 2 workers x 4 threads: the configuration measured in docs/reliability.md §6 (2 cores).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--timeout", "60"]
+# gthread, 2 workers x 4 threads (config/gunicorn.conf.py, the same file `make demo` serves with): measured in
+# docs/reliability.md (Load) on 2 cores.
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -35,8 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sitesel_load"
-REDIS_DB = 10
+# Its own database and Redis DB (override them when several checkouts share one machine).
+DB_NAME = os.environ.get("BENCH_LOAD_DB", "sitesel_load")
+REDIS_DB = int(os.environ.get("BENCH_LOAD_REDIS_DB", "10"))
 
 
 def _env() -> dict[str, str]:
@@ -51,6 +52,8 @@ def _env() -> dict[str, str]:
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The bench stands in for the TLS proxy (it sends X-Forwarded-Proto): the one proxy the app trusts.
+        "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
     }
 
 
@@ -130,8 +133,11 @@ def free_port() -> int:
 
 
 def gunicorn_start(*, port: int, workers: int, worker_class: str, threads: int, preload: bool) -> subprocess.Popen:
+    # The deployments' configuration file (the server `make demo` and the Dockerfile run); the flags below set the
+    # configuration being measured.
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "config/gunicorn.conf.py"), "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads), "--timeout", "60",
         "--keep-alive", "5", "--log-level", "warning",
     ]  # fmt: skip

@@ -317,6 +317,8 @@ def drill_env(args, feed_port: int) -> dict[str, str]:
         SCORING_SITES_PER_CHUNK=str(args.chunk),
         SCORING_DRAWS="100",
         SUPPLIER_FEED_ALLOW_PRIVATE="true",
+        # The drills post to gunicorn over plain http on loopback (production settings would redirect to https).
+        DJANGO_SECURE_SSL_REDIRECT="false",
         SUPPLIER_FEED_ALLOWED_HOSTS="127.0.0.1",
         SUPPLIER_FEED_ALLOWED_PORTS=str(feed_port),
         SUPPLIER_FEED_READ_TIMEOUT=str(args.feed_delay + 5),

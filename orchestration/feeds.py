@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from rest_framework import serializers
@@ -80,6 +81,8 @@ def parse_json(body: bytes) -> list[FeedRow]:
         document = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FeedInvalid(f"not a JSON document: {exc}") from None
+    except RecursionError:  # nested about 1,000 deep: Python's decoder recurses per level
+        raise FeedInvalid("not a feed: nested too deep") from None
     if not isinstance(document, dict):
         raise FeedInvalid("the feed must be a JSON object")
     unknown = sorted(set(document) - TOP_LEVEL_FIELDS)
@@ -115,32 +118,64 @@ def parse_csv(text: str, *, name: str) -> list[FeedRow]:
     return rows
 
 
-def csv_drop_dir(supplier: Supplier) -> Path:
-    """The supplier's drop directory, which must lie inside SUPPLIER_CSV_DROP_ROOT."""
-    root = Path(settings.SUPPLIER_CSV_DROP_ROOT).resolve()
-    target = (root / supplier.feed_csv_dir).resolve()
-    if not target.is_relative_to(root) or target == root:
+_NO_FOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _open_drop_dir(supplier: Supplier) -> int:
+    """A descriptor of the supplier's drop directory, opened one path component at a time from
+    SUPPLIER_CSV_DROP_ROOT without following any link, so nothing outside the root is reachable however the
+    directories are swapped while we read (a check of the path, then a read by the path, would race)."""
+    parts = [part for part in supplier.feed_csv_dir.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts or supplier.feed_csv_dir.startswith("/"):
         raise FeedInvalid(f"drop directory {supplier.feed_csv_dir!r} is outside SUPPLIER_CSV_DROP_ROOT")
-    if not target.is_dir():
-        raise FeedInvalid(f"drop directory {supplier.feed_csv_dir!r} does not exist")
-    return target
+    try:
+        fd = os.open(settings.SUPPLIER_CSV_DROP_ROOT, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        raise FeedInvalid("SUPPLIER_CSV_DROP_ROOT does not exist") from None
+    for part in parts:
+        try:
+            child = os.open(part, _NO_FOLLOW | os.O_DIRECTORY, dir_fd=fd)
+        except OSError:
+            raise FeedInvalid(f"drop directory {supplier.feed_csv_dir!r} does not exist or is a link") from None
+        finally:
+            os.close(fd)
+        fd = child
+    return fd
+
+
+def _read_regular_file(dir_fd: int, name: str) -> bytes:
+    """The bytes of `name` in the directory, refusing links (O_NOFOLLOW) and anything but a regular file, judged
+    on the opened descriptor (fstat), not on the path."""
+    try:
+        fd = os.open(name, _NO_FOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    except OSError:
+        raise FeedInvalid(f"{name} is not a regular file") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise FeedInvalid(f"{name} is not a regular file")
+        limit = settings.SUPPLIER_FEED_MAX_BYTES
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FeedInvalid(f"{name} is larger than {limit} bytes")
+    return data
 
 
 def read_csv_drop(supplier: Supplier) -> list[FeedRow]:
-    """Rows of every *.csv file directly in the drop directory, in file-name order (symlinks are refused)."""
-    directory = csv_drop_dir(supplier)
-    rows = []
-    for path in sorted(directory.glob("*.csv")):
-        if path.is_symlink() or not path.is_file():
-            raise FeedInvalid(f"{path.name} is not a regular file")
-        if path.stat().st_size > settings.SUPPLIER_FEED_MAX_BYTES:
-            raise FeedInvalid(f"{path.name} is larger than {settings.SUPPLIER_FEED_MAX_BYTES} bytes")
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FeedInvalid(f"{path.name} is not UTF-8") from None
-        rows += parse_csv(text, name=path.name)
-    return rows
+    """Rows of every *.csv file directly in the drop directory, in file-name order (links are refused)."""
+    dir_fd = _open_drop_dir(supplier)
+    try:
+        names = sorted(entry.name for entry in os.scandir(dir_fd) if entry.name.endswith(".csv"))
+        rows = []
+        for name in names:
+            try:
+                text = _read_regular_file(dir_fd, name).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise FeedInvalid(f"{name} is not UTF-8") from None
+            rows += parse_csv(text, name=name)
+        return rows
+    finally:
+        os.close(dir_fd)
 
 
 def read_feed(supplier: Supplier) -> list[FeedRow]:

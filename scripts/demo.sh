@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The demo: set up, load the real data, start Celery worker + beat, run the main job, serve :8000.
+# The demo: set up, load the real data, start Celery worker + beat, run the main job, serve :8000 as a deployment
+# does (DEBUG off, gunicorn: scripts/serve.sh). Every command runs with the production settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # shellcheck disable=SC1091
 source .run/env
+unset DJANGO_DEBUG
 # The demo's stand-in supplier feed server runs on loopback; allow it (and only it) for this run.
 export SUPPLIER_FEED_ALLOW_PRIVATE=true SUPPLIER_FEED_ALLOWED_HOSTS=127.0.0.1
 export ORCHESTRATION_ALERT_WEBHOOK_URL=http://127.0.0.1:8765/alerts
@@ -44,7 +46,7 @@ $PY manage.py orchestration_demo_report
 
 cat <<TXT
 
-sitesel is serving on http://$HOST:$PORT/
+sitesel is serving on http://$HOST:$PORT/ (gunicorn, production settings: scripts/serve.sh)
   Log in:   http://$HOST:$PORT/login/   user planner   password $(cat .run/planner-password)
             (admin: http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password))
             (read-only: user viewer   password $(cat .run/viewer-password); API only, its own supplier's rows:
@@ -56,4 +58,4 @@ sitesel is serving on http://$HOST:$PORT/
 Press Ctrl-C to stop (the worker and beat stop with it).
 TXT
 [ "${DEMO_SERVE:-1}" = 1 ] || exit 0
-$PY manage.py runserver "$HOST:$PORT" --noreload
+SITESEL_BIND="$HOST:$PORT" bash scripts/serve.sh

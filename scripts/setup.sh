@@ -41,3 +41,6 @@ if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$req_hash" ]; then
 fi
 
 bash scripts/services.sh
+# This machine's secret key for production-mode runs (make demo; base settings read it when DJANGO_SECRET_KEY
+# is unset). Made once, readable by its owner only.
+[ -s .run/secret-key ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .run/secret-key)

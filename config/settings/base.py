@@ -1,7 +1,8 @@
-"""Settings for every environment, driven by environment variables with safe local defaults.
+"""Settings for every environment, driven by environment variables with safe defaults.
 
-Production differs only by environment (DJANGO_DEBUG=false, DJANGO_SECRET_KEY, ...); the
-security settings switch on whenever DEBUG is off, so `check --deploy` passes with prod env.
+Production is the default: DEBUG is off unless DJANGO_DEBUG=true (development) or the test settings turn it on,
+and the security settings switch on whenever DEBUG is off, so `check --deploy` passes. `make demo` serves this
+way too, with gunicorn (config/gunicorn.conf.py).
 """
 
 from datetime import timedelta
@@ -17,13 +18,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 env.smart_cast = False
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# The default key is only for local runs; with DEBUG off a real key is required.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key-" + "x" * 40)
-if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY, else the file DJANGO_SECRET_KEY_FILE names (scripts/setup.sh writes .run/secret-key for a
+    local machine), else, in development only, a fixed insecure key."""
+    key = env.str("DJANGO_SECRET_KEY", default="")
+    key_file = Path(env.str("DJANGO_SECRET_KEY_FILE", default=str(BASE_DIR / ".run" / "secret-key")))
+    if not key and key_file.is_file():
+        key = key_file.read_text().strip()
+    if not key and DEBUG:
+        key = "dev-only-insecure-key-" + "x" * 40
+    if not key:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DEBUG is off")
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses (or networks) of the reverse proxies in front of the app. Only their X-Forwarded-* headers are
+# believed (config/security/); from anyone else those headers are dropped. Empty: no proxy is trusted.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 _geo = configure_geo_libraries()
 GDAL_LIBRARY_PATH = _geo["GDAL_LIBRARY_PATH"]
@@ -45,11 +62,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "leaflet",
+    "axes",
+    "csp",
+    "config.security",
     "sitesel",
     "orchestration",
 ]
 
 MIDDLEWARE = [
+    "config.security.middleware.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.csp.PageCSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its 429 (config/security/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +111,10 @@ DATABASES = {
 }
 # Transactions belong to services (docs/decisions.md), not to whole requests.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections, one per serving thread: gunicorn's fixed pool (config/gunicorn.conf.py, workers x threads)
+# bounds the web's connections at 8, whatever the number of clients. The name shows them in pg_stat_activity.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["OPTIONS"] = {"application_name": env.str("DJANGO_DB_APPLICATION_NAME", default="sitesel")}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -101,6 +128,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
+LOGOUT_REDIRECT_URL = "/login/"
+# django-axes checks every authenticate() call (the API token login, /login/ and /admin/login/): after
+# LOGIN_FAILURE_LIMIT failures for one username, or from one client address, further sign-ins there are refused
+# with a 429 for LOGIN_LOCKOUT_MINUTES (each new failure restarts the wait). docs/decisions.md says why axes.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.lockout.lockout_response"
+AXES_VERBOSE = False
+# Planner sessions end after SESSION_IDLE_HOURS without a request (sliding: each request renews them). They live
+# in the Redis cache, so renewing one costs no database write on every page (a Redis restart signs people out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_HOURS", default=8) * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -126,14 +170,25 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ReadOnlyOrPlanner"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.BoundedPageNumberPagination",
+    # JSON with a nesting limit and no NUL characters (config/api/parsers.py); forms for the browsable API.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    # Password guessing on the token endpoint is slowed per client address (429 with Retry-After).
-    # DRF throttles are not a security boundary on their own; an edge limit belongs in front too.
-    "DEFAULT_THROTTLE_RATES": {"login": env.str("API_LOGIN_RATE", default="10/minute")},
+    # The browsable HTML API only in development (docs/decisions.md); deployments answer JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if env.bool("API_BROWSABLE", default=DEBUG) else []),
+    ],
+    # Reads that cost seconds (the results CSV, a program's forecast) are limited per user: 429 + Retry-After
+    # (config/api/throttling.py). Logins are limited by django-axes above, not here.
+    "DEFAULT_THROTTLE_RATES": {"expensive": env.str("API_EXPENSIVE_READ_RATE", default="20/minute")},
 }
 # knox stores only a hash of each token and expires it (docs/decisions.md).
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)), "AUTO_REFRESH": False}
@@ -142,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Where to build AI compute capacity, and how to get it live.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema, Swagger UI and Redoc need a signed-in user, like every other endpoint.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -163,6 +220,24 @@ SPECTACULAR_SETTINGS = {
         "AlignmentStatusEnum": "orchestration.api.serializers.ALIGNMENT_STATUSES",
         "FeedReviewClosingStatusEnum": "orchestration.api.serializers.REVIEW_CLOSING_STATUSES",
     },
+}
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and requests from this site
+# only; no inline script or style (the pages keep theirs in static files). The admin's and the API docs' pages
+# get the additions they need in config/security/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # The admin map draws our own boundary layers; no tile server, so it works offline.
@@ -203,13 +278,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every attempt at INFO; lockouts (WARNING) are what an operator needs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only where the site is served over plain http on loopback (the demo); behind TLS they stay on.
+    SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

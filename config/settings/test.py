@@ -1,6 +1,12 @@
 """Test settings: only what must differ from base. Services stay real (PostGIS, Redis)."""
 
-from config.settings.base import *  # noqa: F403
+import os
+
+# Tests run with the development defaults (base.py turns DEBUG off unless told); subprocesses they start inherit it.
+# The production mode itself is tested by starting it: tests/security/test_production_server.py.
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from config.settings.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -9,8 +15,9 @@ REDIS_URL = env.str("TEST_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
-# The throttle cache is shared by every test in a run; tests of the limit itself lower it.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "10000/minute"}}  # noqa: F405
+# The throttle cache is shared by every test in a run; tests of the limit itself lower it. (DEBUG on: the
+# browsable API is served as in development, so the authorization matrix covers its HTML too.)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"expensive": "10000/minute"}}  # noqa: F405
 
 # --- orchestration (test-only) ---------------------------------------------------------------------
 # Loopback is allowed so tests can run a real HTTP server on 127.0.0.1; fast retries and timeouts.

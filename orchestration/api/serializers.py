@@ -26,9 +26,9 @@ from orchestration.models import (
     SupplierCheckRun,
 )
 from orchestration.services.contracts import contract_line_blocks_check
-from sitesel.api.serializers import plain_name
 from sitesel.errors import ApplicationError
 from sitesel.models import ScoringRun, Site
+from sitesel.validators import validate_plain_name
 
 __all__ = ["ShipNoticeSerializer"]
 
@@ -145,7 +145,7 @@ class ProjectCreateSerializer(serializers.Serializer):
     """Create a project; its blocks and each block's bill of materials are proposed from the MW figures."""
 
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_plain_name])
     target_mw = serializers.FloatField(min_value=1, max_value=100_000)
     block_mw = serializers.FloatField(min_value=1, max_value=5_000)
     planned_first_go_live = serializers.DateField(
@@ -164,9 +164,6 @@ class ProjectCreateSerializer(serializers.Serializer):
     onsite_generation_mw_per_block = serializers.FloatField(min_value=0, max_value=5_000, default=0.0)
     grid_power_date = serializers.DateField(required=False, allow_null=True)
 
-    def validate_name(self, value: str) -> str:
-        return plain_name(value)
-
     def validate(self, attrs):
         if attrs["target_mw"] / attrs["block_mw"] > 500:
             raise serializers.ValidationError({"block_mw": "At most 500 blocks per project."})
@@ -179,9 +176,6 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = BuildProject
         fields = ("name", "grid_power_date")
-
-    def validate_name(self, value: str) -> str:
-        return plain_name(value)
 
 
 class BlockPlanSerializer(serializers.Serializer):
@@ -331,12 +325,11 @@ class SupplierSerializer(serializers.ModelSerializer):
                             "reliability_at")  # fmt: skip
         extra_kwargs = {"check_interval_minutes": {"min_value": 5, "max_value": 10_080}}
 
-    def validate_name(self, value: str) -> str:
-        return plain_name(value)
-
     def validate(self, attrs):
-        instance = Supplier(**{**(self._current() or {}), **attrs})
-        instance.clean()
+        instance = Supplier(pk=getattr(self.instance, "pk", None), **{**(self._current() or {}), **attrs})
+        instance.clean()  # the feed rules, and one supplier per drop directory
+        if "feed_csv_dir" in attrs:
+            attrs["feed_csv_dir"] = instance.feed_csv_dir  # in its one spelling
         return attrs
 
     def _current(self) -> dict | None:

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.errors import error_body
+from config.api.throttling import ExpensiveReadThrottle
 from orchestration import selectors
 from orchestration.api import filters
 from orchestration.api import serializers as s
@@ -31,6 +32,7 @@ from orchestration.services.deliveries import (
 from orchestration.services.forecast import block_alignment, project_forecast
 from orchestration.services.projects import project_create
 from sitesel.api.serializers import ErrorResponseSerializer
+from sitesel.api.views import ERROR_429
 from sitesel.errors import Conflict
 
 ERROR_400 = OpenApiResponse(ErrorResponseSerializer, description="Invalid input; `field` names the first bad one.")
@@ -108,8 +110,10 @@ class ProjectViewSet(
         project = self.get_queryset().get(pk=kwargs["pk"])
         return Response(s.ProjectSerializer(project, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses={200: s.ForecastSerializer, **READ}, summary="Recompute the project's forecast now")
-    @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None)
+    @extend_schema(responses={200: s.ForecastSerializer, **READ, 429: ERROR_429},
+                   summary="Recompute the project's forecast now (limited per user: 429 with Retry-After)")  # fmt: skip
+    @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None,
+            throttle_classes=[ExpensiveReadThrottle])  # fmt: skip
     def forecast(self, request, pk=None):
         """Per-block forecast go-live and binding constraint, MW at risk, MW live by quarter, stranded equipment."""
         project = self.get_object()

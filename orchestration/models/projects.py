@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from orchestration.domain.model_band import plan_before_p10, plan_flag_text
 from orchestration.models.choices import Category, Source, State
+from sitesel.validators import validate_plain_name
 
 
 class BuildProject(models.Model):
@@ -17,7 +18,7 @@ class BuildProject(models.Model):
     """
 
     site = models.ForeignKey("sitesel.Site", on_delete=models.PROTECT, related_name="build_projects")
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_plain_name])
     target_mw = models.FloatField(help_text="Facility MW of the whole program.")
     block_mw = models.FloatField(help_text="Facility MW of one block.")
     blocks_per_phase = models.PositiveSmallIntegerField(default=5)

@@ -1,5 +1,7 @@
 """Suppliers, the users who act for them, their status-feed checks and feed rows held for review."""
 
+import posixpath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from orchestration.models.choices import Category
+from sitesel.validators import validate_plain_name
 
 
 class Supplier(models.Model):
@@ -21,7 +24,7 @@ class Supplier(models.Model):
         HTTPS_JSON = "https_json", "HTTPS JSON endpoint"
         CSV_DROP = "csv_drop", "CSV ship-notice file drop"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_plain_name])
     category = models.CharField(max_length=24, choices=Category.choices)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -61,6 +64,10 @@ class Supplier(models.Model):
                 condition=~Q(feed_kind="csv_drop") | ~Q(feed_csv_dir=""),
                 name="orchestration_supplier_csv_feed_has_dir",
             ),
+            # One supplier per drop directory: a ship notice found there belongs to exactly one supplier.
+            models.UniqueConstraint(
+                fields=["feed_csv_dir"], condition=~Q(feed_csv_dir=""), name="orchestration_supplier_drop_dir_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +87,15 @@ class Supplier(models.Model):
             raise ValidationError({"feed_csv_dir": "A CSV drop needs a directory."})
         if self.feed_csv_dir and (self.feed_csv_dir.startswith("/") or ".." in self.feed_csv_dir.split("/")):
             raise ValidationError({"feed_csv_dir": "Give a path relative to SUPPLIER_CSV_DROP_ROOT, without '..'."})
+        self.feed_csv_dir = drop_dir_normalise(self.feed_csv_dir)
+        others = Supplier.objects.exclude(pk=self.pk).filter(feed_csv_dir=self.feed_csv_dir)
+        if self.feed_csv_dir and others.exists():
+            raise ValidationError({"feed_csv_dir": "Another supplier already uses this drop directory."})
+
+
+def drop_dir_normalise(path: str) -> str:
+    """One spelling per directory ("a/./b/" and "a//b" are "a/b"), so the unique constraint sees one folder."""
+    return posixpath.normpath(path).strip("/") if path else path
 
 
 class SupplierMembership(models.Model):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
+from config.api.throttling import expensive_page
 from orchestration import selectors
 from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.dates import UNSCHEDULED
@@ -100,6 +101,7 @@ def _quarter_chart(quarters: list[dict], width: int = 760, height: int = 240) ->
 
 @internal_page
 @require_GET
+@expensive_page
 def program_dashboard(request, pk: int):
     scope = selectors.user_scope(request.user)
     project = get_object_or_404(selectors.project_list(scope=scope), pk=pk)

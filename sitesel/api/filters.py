@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import django_filters
 from django.contrib.gis.geos import Polygon
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework_gis.filters import InBBoxFilter
 
+from config.api.filters import BoundedNumberFilter
+from config.api.roles import INTERNAL_READERS, user_role
 from sitesel.models import Feature, Site
+
+MAX_DISTANCE_KM = 40_000  # around the Earth
+MAX_MW = 10_000_000
+
+
+def internal_choices(selector: Callable[[], QuerySet]) -> Callable:
+    """A filter's choices of planning data: the selector's rows for the roles that read them, none for anyone else
+    (or without a request, e.g. for the schema). See config/api/filters.py."""
+
+    def choices(request) -> QuerySet:
+        rows = selector()
+        if request is None or user_role(request.user) not in INTERNAL_READERS:
+            return rows.none()
+        return rows
+
+    return choices
+
+
+def _within(field_name: str, lookup_expr: str, max_value: float, min_value: float = 0) -> BoundedNumberFilter:
+    return BoundedNumberFilter(field_name=field_name, lookup_expr=lookup_expr, min_value=min_value,
+                               max_value=max_value)  # fmt: skip
 
 
 class ValidatedInBBoxFilter(InBBoxFilter):
@@ -83,14 +108,10 @@ class SiteFilter(django_filters.FilterSet):
     tags = django_filters.CharFilter(
         method="filter_tags", help_text="Comma-separated tags; sites carrying all of them match."
     )
-    max_distance_hv_230_km = django_filters.NumberFilter(field_name="facts__distance_hv_230_km", lookup_expr="lte")
-    max_distance_hv_345_km = django_filters.NumberFilter(field_name="facts__distance_hv_345_km", lookup_expr="lte")
-    max_distance_substation_km = django_filters.NumberFilter(
-        field_name="facts__distance_substation_km", lookup_expr="lte"
-    )
-    min_generation_capacity_50km_mw = django_filters.NumberFilter(
-        field_name="facts__generation_capacity_50km_mw", lookup_expr="gte"
-    )
+    max_distance_hv_230_km = _within("facts__distance_hv_230_km", "lte", MAX_DISTANCE_KM)
+    max_distance_hv_345_km = _within("facts__distance_hv_345_km", "lte", MAX_DISTANCE_KM)
+    max_distance_substation_km = _within("facts__distance_substation_km", "lte", MAX_DISTANCE_KM)
+    min_generation_capacity_50km_mw = _within("facts__generation_capacity_50km_mw", "gte", MAX_MW)
 
     class Meta:
         model = Site
@@ -108,7 +129,7 @@ class FeatureFilter(django_filters.FilterSet):
     fips = django_filters.CharFilter(help_text="County (5-digit) FIPS code.")
     state = django_filters.CharFilter(lookup_expr="iexact", help_text="Two-letter postal code.")
     category = django_filters.CharFilter()
-    min_voltage_kv = django_filters.NumberFilter(field_name="voltage_kv", lookup_expr="gte")
+    min_voltage_kv = _within("voltage_kv", "gte", 2_000)
 
     class Meta:
         model = Feature

@@ -1,9 +1,9 @@
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from config.api.pagination import BoundedPageNumberPagination
+from config.api.pagination import BoundedPageNumberPagination, PlainPageParamsMixin
 
 
-class BoundedGeoJsonPagination(GeoJsonPagination):
+class BoundedGeoJsonPagination(PlainPageParamsMixin, GeoJsonPagination):
     """A page of a GeoJSON FeatureCollection (type, count, next, previous, features); page_size up to 500."""
 
     page_size_query_param = "page_size"

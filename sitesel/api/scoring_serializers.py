@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from sitesel.api.serializers import plain_name
-from sitesel.models import Scenario, ScoringResult, ScoringRun
+from sitesel.models import Scenario, ScoringResult, ScoringRun, Site
+from sitesel.validators import validate_plain_name
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -16,8 +16,22 @@ class ScenarioSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "spec", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
-    def validate_name(self, value: str) -> str:
-        return plain_name(value)
+
+class SiteFilterSerializer(serializers.Serializer):
+    """Which candidate sites a run scores; every key optional, unknown keys refused."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                max_length=100_000)  # fmt: skip
+    state = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_null=True, help_text="e.g. PA")
+    status = serializers.ChoiceField(choices=Site.Status.choices, required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: "Unknown site filter; use ids, state, status, tags."})
+        return super().to_internal_value(data)
 
 
 class ScoringRunCreateSerializer(serializers.Serializer):
@@ -25,9 +39,7 @@ class ScoringRunCreateSerializer(serializers.Serializer):
         queryset=Scenario.objects.all(), required=False, help_text="Defaults to the built-in scenario."
     )
     mode = serializers.ChoiceField(choices=ScoringRun.Mode.choices, default=ScoringRun.Mode.SITES)
-    site_filter = serializers.DictField(
-        required=False, default=dict, help_text="Optional: ids (list), state, status, tags (list)."
-    )
+    site_filter = SiteFilterSerializer(required=False, default=dict, help_text="Sites mode only.")
     cell_size_km = serializers.FloatField(required=False, min_value=1, max_value=100, help_text="National mode only.")
     seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
     draws = serializers.IntegerField(required=False, min_value=10, max_value=5000)
@@ -82,4 +94,4 @@ class ScoringResultDetailSerializer(ScoringResultSerializer):
 
 
 class CellPromoteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_plain_name])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config.api.csv_export import csv_chunks
+from config.api.throttling import ExpensiveReadThrottle
 from sitesel.api.scoring_filters import ScoringResultFilter, ScoringRunFilter
 from sitesel.api.scoring_serializers import (
     CellPromoteSerializer,
@@ -23,7 +23,7 @@ from sitesel.api.scoring_serializers import (
     ScoringRunSerializer,
 )
 from sitesel.api.serializers import SiteSerializer
-from sitesel.api.views import ERROR_400, ERROR_409, READ_ERRORS, WRITE_ERRORS
+from sitesel.api.views import ERROR_400, ERROR_409, ERROR_429, READ_ERRORS, WRITE_ERRORS
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.services.scoring import (
     scenario_create,
@@ -49,18 +49,6 @@ RESULT_PARAMETERS = [
     OpenApiParameter("max_time_to_power_p50_months", OpenApiTypes.NUMBER),
     OpenApiParameter("max_time_to_compute_p50_months", OpenApiTypes.NUMBER),
 ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_cell(value: object) -> object:
-    # Spreadsheets run text that starts with = + - @ as a formula (CSV injection); quote it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 class ScenarioViewSet(viewsets.ModelViewSet):
@@ -115,23 +103,22 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = self.paginate_queryset(filtered.qs)
         return self.get_paginated_response(ScoringResultSerializer(page, many=True).data)
 
-    @extend_schema(parameters=RESULT_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR, **READ_ERRORS})
-    @action(detail=True, methods=["get"], url_path="results/csv")
+    @extend_schema(
+        parameters=RESULT_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, **READ_ERRORS, 400: ERROR_400, 429: ERROR_429},
+    )
+    @action(detail=True, methods=["get"], url_path="results/csv", throttle_classes=[ExpensiveReadThrottle])
     def results_csv(self, request, pk=None):
-        """The same results as CSV, every row (streamed), with the same filters."""
+        """The same results as CSV, every row (streamed), with the same filters. Text cells are quoted and guarded
+        against spreadsheet formulas; limited per user (429 with Retry-After)."""
         run = self.get_object()
         filtered = self._results(request, run)
         if not filtered.is_valid():
             raise ValidationError(filtered.errors)
-        writer = csv.writer(_Echo())
         rows = filtered.qs.values_list(*[c if c != "site_name" else "site__name" for c in CSV_COLUMNS])
-
-        def stream():
-            yield writer.writerow(CSV_COLUMNS)
-            for row in rows.iterator(chunk_size=5000):
-                yield writer.writerow([_csv_cell(v) for v in row])
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv")
+        # Streamed: rows come from a server-side cursor 5,000 at a time and leave in chunks; never all in memory.
+        chunks = csv_chunks(CSV_COLUMNS, rows.iterator(chunk_size=5000))
+        response = StreamingHttpResponse(chunks, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="scoring-run-{run.pk}.csv"'
         return response
 

@@ -6,8 +6,10 @@ Serializers validate and shape data only: saving goes through services (sitesel.
 from __future__ import annotations
 
 import copy
+import json
 import math
 
+from django.contrib.auth import get_user_model
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, WKBWriter
 from drf_spectacular.contrib.rest_framework_gis import GeoFeatureModelSerializerExtension, build_geo_schema
@@ -18,18 +20,9 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from sitesel.data_age import kind_attribution, measures_attributions, stale_measures
-from sitesel.domain.text import name_problem
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 
 WGS84 = 4326
-
-
-def plain_name(value: str) -> str:
-    """`validate_name` of every serializer that takes a name: no control or bidi-override characters."""
-    problem = name_problem(value)
-    if problem:
-        raise serializers.ValidationError(f"The name {problem}.", code="invalid_character")
-    return value
 
 
 # --- errors and auth ---------------------------------------------------------------------------
@@ -51,9 +44,17 @@ class ErrorResponseSerializer(serializers.Serializer):
 
 
 class LoginSerializer(AuthTokenSerializer):
-    """Username and password; a wrong pair is a 400 with code "invalid"."""
+    """Username and password; a wrong pair is a 400 with code "invalid". Both are bounded before anything checks
+    them: the sign-in lockout records the username it was given (in a 255-character column), and a password of
+    megabytes would cost as much to hash."""
 
     token = None  # the response is LoginResponseSerializer
+    username = serializers.CharField(
+        label="Username", write_only=True, max_length=get_user_model()._meta.get_field("username").max_length
+    )
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, write_only=True, max_length=4096
+    )
 
 
 class LoginResponseSerializer(serializers.Serializer):
@@ -246,14 +247,42 @@ def _to_wgs84(geometry: GEOSGeometry, raw: object) -> GEOSGeometry:
     return geometry
 
 
+# A parcel is a plot of land: real ones have tens to hundreds of vertices. Bigger geometries cost every later read
+# of the site (a 200,000-vertex parcel made each read 1.7 s and 5 MB), so they are refused before GEOS parses them.
+MAX_GEOMETRY_VERTICES = 10_000
+MAX_GEOMETRY_BYTES = 1024 * 1024
+
+
+class BoundedGeometryField(GeometryField):
+    """drf-gis' GeometryField with a cap on the input's size (checked first, on the JSON text) and vertices."""
+
+    def to_internal_value(self, value):
+        size = len(value if isinstance(value, str | bytes) else json.dumps(value, separators=(",", ":")))
+        if size > MAX_GEOMETRY_BYTES:
+            raise serializers.ValidationError(
+                f"At most {MAX_GEOMETRY_BYTES:,} bytes of GeoJSON ({size:,} given); simplify it first.",
+                code="too_large",
+            )
+        geometry = super().to_internal_value(value)
+        if geometry is not None and geometry.num_coords > MAX_GEOMETRY_VERTICES:
+            raise serializers.ValidationError(
+                f"At most {MAX_GEOMETRY_VERTICES:,} vertices ({geometry.num_coords:,} given); simplify it first.",
+                code="too_many_vertices",
+            )
+        return geometry
+
+
 class SiteSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A candidate site. Give the location as longitude + latitude or as a GeoJSON Point (WGS84)."""
 
     longitude = LongitudeField(help_text="WGS84 degrees; give with latitude, or give `point` instead.")
     latitude = LatitudeField(help_text="WGS84 degrees; give with longitude, or give `point` instead.")
-    point = GeometryField(required=False, help_text="GeoJSON Point (WGS84); alternative to longitude/latitude.")
-    parcel = GeometryField(
-        required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS84); null clears it."
+    point = BoundedGeometryField(required=False, help_text="GeoJSON Point (WGS84); alternative to longitude/latitude.")
+    parcel = BoundedGeometryField(
+        required=False,
+        allow_null=True,
+        help_text=f"GeoJSON Polygon or MultiPolygon (WGS84), at most {MAX_GEOMETRY_VERTICES:,} vertices and "
+        f"{MAX_GEOMETRY_BYTES:,} bytes; null clears it. Lists leave it out (read a site's detail for it).",
     )
     land_price_usd_per_acre = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -272,9 +301,6 @@ class SiteSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "id", "source_ref", "parcel_acres", "state", "county_fips", "county_name", "status", "facts",
             "created_at", "updated_at",
         )  # fmt: skip
-
-    def validate_name(self, value: str) -> str:
-        return plain_name(value)
 
     def validate_point(self, value: GEOSGeometry | None) -> Point | None:
         if value is None:
@@ -325,6 +351,16 @@ class SiteSerializer(FieldsOnceMixin, serializers.ModelSerializer):
                 )
         attrs["point"] = Point(longitude, latitude, srid=WGS84)
         return attrs
+
+
+class SiteListSerializer(SiteSerializer):
+    """A site in a list: everything but the parcel polygon, which only the site's own detail carries."""
+
+    parcel = None
+
+    class Meta(SiteSerializer.Meta):
+        fields = tuple(name for name in SiteSerializer.Meta.fields if name != "parcel")
+        read_only_fields = fields
 
 
 class PointGeoJsonField(GeometryField):

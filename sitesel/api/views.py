@@ -5,6 +5,7 @@ Every failure leaves through config/api/errors.py as {"code", "message", "field"
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,12 +15,15 @@ from knox.models import get_token_model
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api.authentication import TokenAuthentication, expired_tokens_delete
+from config.api.numbers import NumberRefused, parse_number
+from config.api.roles import Role, user_access
+from config.security.lockout import lockout_response
+from config.security.tokens import tokens_revoke
 from sitesel import selectors
 from sitesel.api.filters import FeatureFilter, SiteFilter, ValidatedInBBoxFilter
 from sitesel.api.pagination import BoundedGeoJsonPagination
@@ -31,6 +35,7 @@ from sitesel.api.serializers import (
     LoginResponseSerializer,
     LoginSerializer,
     SiteGeoSerializer,
+    SiteListSerializer,
     SiteSerializer,
     SiteStatusChangeSerializer,
     SiteStatusEventSerializer,
@@ -46,7 +51,12 @@ ERROR_401 = OpenApiResponse(ErrorResponseSerializer, description="No or bad toke
 ERROR_403 = OpenApiResponse(ErrorResponseSerializer, description="Writes need the planner role.")
 ERROR_404 = OpenApiResponse(ErrorResponseSerializer, description="Not found.")
 ERROR_409 = OpenApiResponse(ErrorResponseSerializer, description="Not allowed now; `message` says why.")
-ERROR_429 = OpenApiResponse(ErrorResponseSerializer, description="Too many attempts; retry after Retry-After seconds.")
+ERROR_429 = OpenApiResponse(ErrorResponseSerializer, description="Too many requests; retry after Retry-After seconds.")
+ERROR_429_LOCKED = OpenApiResponse(
+    ErrorResponseSerializer,
+    description="Locked out after too many failed sign-ins for this username or from this address (code "
+    "`locked_out`); retry after Retry-After seconds.",
+)
 READ_ERRORS = {401: ERROR_401, 404: ERROR_404}
 WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
 
@@ -55,23 +65,30 @@ WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
 
 
 class LoginApi(APIView):
-    """Exchange a username and password for a knox token (hashed at rest, expires)."""
+    """Exchange a username and password for a knox token (hashed at rest, expires).
+
+    Failed attempts are counted per username and per client address by django-axes, like the web and admin
+    sign-ins (config/security/lockout.py): past the limit the answer is a 429 with Retry-After.
+    """
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (ScopedRateThrottle,)
-    throttle_scope = "login"
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: LoginResponseSerializer, 400: ERROR_400, 429: ERROR_429},
+        responses={200: LoginResponseSerializer, 400: ERROR_400, 429: ERROR_429_LOCKED},
         auth=[],
         tags=["auth"],
         summary="Log in and get an API token",
     )
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        valid = serializer.is_valid()
+        # axes flags the request it was handed (DRF's, not Django's), so its middleware cannot see the lockout.
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request._request)
+        if not valid:
+            raise serializers.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         instance, token = get_token_model().objects.create(user)
         expired_tokens_delete(user=user)
@@ -86,12 +103,53 @@ class LogoutApi(KnoxLogoutView):
     authentication_classes = (TokenAuthentication,)
 
 
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many API tokens were deleted.")
+
+
+@extend_schema(
+    request=None,
+    responses={200: RevokedSerializer, 401: ERROR_401},
+    tags=["auth"],
+    summary="Sign out everywhere: revoke every API token of the signed-in user",
+    description="Any signed-in user, for their own tokens (the token of this request included). Tokens are also "
+    "revoked when the password changes or the account is deactivated.",
+)
+class LogoutAllApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    def post(self, request):
+        return Response(RevokedSerializer({"revoked": tokens_revoke(user=request.user)}).data)
+
+
+class AdminOnly(IsAuthenticated):
+    message = "Revoking another user's tokens needs the admin role."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and user_access(request.user).role is Role.ADMIN
+
+
+@extend_schema(
+    request=None,
+    responses={200: RevokedSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+    tags=["auth"],
+    summary="Revoke every API token of a user (admin)",
+    description="For a lost device or a departing user; the user can sign in again to get a new token.",
+)
+class UserTokensRevokeApi(APIView):
+    permission_classes = (AdminOnly,)
+
+    def post(self, request, user_id: int):
+        user = get_object_or_404(get_user_model().objects.only("pk"), pk=user_id)
+        return Response(RevokedSerializer({"revoked": tokens_revoke(user=user)}).data)
+
+
 # --- sites ------------------------------------------------------------------------------------
 
 
 @extend_schema(tags=["sites"])
 @extend_schema_view(
-    list=extend_schema(responses={200: SiteSerializer(many=True), 400: ERROR_400, 401: ERROR_401}),
+    list=extend_schema(responses={200: SiteListSerializer(many=True), 400: ERROR_400, 401: ERROR_401}),
     retrieve=extend_schema(responses={200: SiteSerializer, **READ_ERRORS}),
     create=extend_schema(responses={201: SiteSerializer, **WRITE_ERRORS}),
     update=extend_schema(responses={200: SiteSerializer, **WRITE_ERRORS, 404: ERROR_404}),
@@ -108,7 +166,12 @@ class SiteViewSet(viewsets.ModelViewSet):
     bbox_param = "in_bbox"
 
     def get_queryset(self):
+        if self.action == "list":  # lists leave the parcel out: reading a big polygon per row is for the detail
+            return selectors.site_list().defer("parcel")
         return selectors.site_list()
+
+    def get_serializer_class(self):
+        return SiteListSerializer if self.action == "list" else super().get_serializer_class()
 
     def filter_queryset(self, queryset):
         # A detail URL names its site; DRF would still build and validate the list's filter form on every GET.
@@ -236,13 +299,11 @@ class LayerFeaturesApi(generics.ListAPIView):
         if raw is None or raw.strip() == "":
             return None
         try:
-            number = int(raw)
-        except ValueError:
-            number = 0
-        if not 1 <= number <= MAX_VERSION:
+            number = parse_number(raw, integer=True, min_value=1, max_value=MAX_VERSION)
+        except NumberRefused:
             raise serializers.ValidationError(
                 {"version": [serializers.ErrorDetail("Must be a whole number of at least 1.", code="invalid")]}
-            )
+            ) from None
         if not selectors.layer_version_exists(layer=layer, number=number):
             raise serializers.ValidationError(
                 {"version": [serializers.ErrorDetail(f"Layer {layer.kind} has no version {number}.", code="invalid")]}

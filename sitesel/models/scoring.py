@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sitesel.models.sites import Site
+from sitesel.validators import validate_plain_name
 
 
 class Scenario(models.Model):
@@ -15,7 +16,7 @@ class Scenario(models.Model):
     `spec` is validated by sitesel.domain.scoring.scenario_from_dict before it is saved.
     """
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_plain_name])
     description = models.TextField(blank=True)
     spec = models.JSONField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GistIndex
 
 from sitesel.domain.site_status import SiteStatus
 from sitesel.models.layers import ALBERS_SRID
+from sitesel.validators import validate_plain_name
 
 
 class Site(models.Model):
@@ -20,7 +21,7 @@ class Site(models.Model):
         SELECTED = SiteStatus.SELECTED.value, "Selected"
         REJECTED = SiteStatus.REJECTED.value, "Rejected"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_plain_name])
     source_ref = models.CharField(
         max_length=200, unique=True, null=True, blank=True, help_text="Id in the file the site was imported from."
     )

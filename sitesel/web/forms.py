@@ -16,7 +16,7 @@ class ScoringRunForm(forms.Form):
     state = forms.CharField(
         required=False, max_length=2, label="State filter", help_text="Sites mode only: two-letter code, e.g. PA."
     )
-    seed = forms.IntegerField(required=False, min_value=0, initial=0)
+    seed = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, initial=0)
 
     def clean_state(self) -> str:
         state = self.cleaned_data["state"].strip().upper()

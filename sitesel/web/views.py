@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.api.numbers import MAX_ID, NumberRefused, parse_number
 from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
 from sitesel import selectors
@@ -52,16 +53,21 @@ def home(request):
     layers = list(selectors.layer_list())
     for layer in layers:  # the credit line its licence requires, shown beside it
         layer.attribution = kind_attribution(layer.kind)
-    sites = selectors.site_list().order_by("state", "name")
+    sites = selectors.site_list().defer("parcel").order_by("state", "name")
     context = {"layers": layers, "sites": sites, "stale_after_years": stale_after_years()}
     return render(request, "sitesel/home.html", context)
 
 
-def _capacity(request) -> float:
+def _query_number(request, name: str, *, integer: bool, default):
+    """A number from the query string, bounded and parsed plainly (config.api.numbers); `default` if not one."""
     try:
-        capacity = float(request.GET.get("capacity", 1000))
-    except ValueError:
-        capacity = 1000.0
+        return parse_number(request.GET[name], integer=integer, min_value=0, max_value=MAX_ID)
+    except (KeyError, NumberRefused):
+        return default
+
+
+def _capacity(request) -> float:
+    capacity = _query_number(request, "capacity", integer=False, default=1000.0)
     return capacity if capacity in CAPACITIES else 1000.0
 
 
@@ -71,10 +77,7 @@ def site_map(request):
     """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
     capacity = _capacity(request)
     scenarios = web_selectors.scored_scenarios()
-    try:
-        scenario_id = int(request.GET["scenario"])
-    except (KeyError, ValueError):
-        scenario_id = None
+    scenario_id = _query_number(request, "scenario", integer=True, default=None)
     run = web_selectors.latest_sites_run(scenario_id=scenario_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
     overlays = [
@@ -214,7 +217,7 @@ def _capacity_column(result) -> dict:
 @require_GET
 def site_detail(request, pk: int):
     """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
-    site = get_object_or_404(selectors.site_list(), pk=pk)
+    site = get_object_or_404(selectors.site_list().defer("parcel"), pk=pk)
     facts = getattr(site, "facts", None)
     fact_rows = [_fact_row(facts, *row) for row in FACT_ROWS]
     run = web_selectors.latest_sites_run()
@@ -265,7 +268,9 @@ def run_list(request):
     else:
         form = ScoringRunForm(initial={"scenario": Scenario.objects.order_by("name").first()})
     runs = web_selectors.run_list()[:25]
-    return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start})
+    status = 400 if form.is_bound and form.errors else 200  # a refused form says so, as the API would
+    return render(request, "sitesel/web/runs.html", {"form": form, "runs": runs, "can_start": can_start},
+                  status=status)  # fmt: skip
 
 
 @internal_page

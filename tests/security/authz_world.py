@@ -50,6 +50,7 @@ class Tenant:
     supplier: Supplier
     detail: dict[str, int] = field(default_factory=dict)
     owned: dict[str, set[int]] = field(default_factory=dict)
+    markers: set[str] = field(default_factory=set)  # its name, contract references and line items: text only it has
 
 
 @dataclass
@@ -90,6 +91,9 @@ def _tenant(program, category: str, name: str) -> Tenant:
         "feed-reviews": set(FeedReview.objects.filter(supplier=supplier).values_list("pk", flat=True)),
         "supplier-checks": set(SupplierCheckRun.objects.filter(supplier=supplier).values_list("pk", flat=True)),
     }
+    lines = ContractLine.objects.filter(contract__supplier=supplier)
+    tenant.markers = {supplier.name, *Contract.objects.filter(supplier=supplier).values_list("reference", flat=True),
+                      *lines.values_list("item", flat=True)}  # fmt: skip
     return tenant
 
 
@@ -113,6 +117,9 @@ def build_world() -> World:
     Site.objects.create(name="Second site", point=Point(-97.0, 33.0, srid=4326))
     program = make_program(site, name="Tenant program")
     tenants = {"a": _tenant(program, Category.CHIPS, "A"), "b": _tenant(program, Category.COOLING, "B")}
+    for key, other in (("a", "b"), ("b", "a")):  # only text that is the tenant's alone tells a leak
+        tenants[key].markers = {m for m in tenants[key].markers
+                                if not any(m in theirs for theirs in tenants[other].markers)}  # fmt: skip
     alert = Alert.objects.create(kind="new_slip", key="k1", message="m", supplier=tenants["b"].supplier)
     scenario = Scenario.objects.create(name="Unused scenario", spec=scenario_default().spec)
     run = run_inline(scoring_run_create(scenario=scenario_default(), draws=50))

@@ -9,11 +9,13 @@ policy table fails the test: a new route needs a policy before it ships.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.settings import api_settings
 
 from orchestration.models import Category, Supplier
 from tests.security.authz_world import (
@@ -39,6 +41,7 @@ INTERNAL_WRITE = "internal_write"  # admin, planner
 OWNED_READ = "owned_read"  # admin, planner, viewer; a supplier its own rows only
 OWNED_WRITE = "owned_write"  # admin, planner (suppliers never write these)
 SHIP_NOTICE = "ship_notice"  # admin, planner; a supplier on its own lines only
+ADMIN_ONLY = "admin_only"  # admin
 
 CRUD = {"get": INTERNAL_READ, "put": INTERNAL_WRITE, "patch": INTERNAL_WRITE, "delete": INTERNAL_WRITE}
 OWNED_CRUD = {"get": OWNED_READ, "put": OWNED_WRITE, "patch": OWNED_WRITE, "delete": OWNED_WRITE}
@@ -46,6 +49,8 @@ V1 = "/api/v1"
 POLICY: dict[str, dict[str, str]] = {
     f"{V1}/auth/login/": {"post": PUBLIC},
     f"{V1}/auth/logout/": {"post": SIGNED_IN},
+    f"{V1}/auth/logout-all/": {"post": SIGNED_IN},
+    f"{V1}/auth/users/{{user_id}}/revoke-tokens/": {"post": ADMIN_ONLY},
     f"{V1}/sites/": {"get": INTERNAL_READ, "post": INTERNAL_WRITE},
     f"{V1}/sites/geojson/": {"get": INTERNAL_READ},
     f"{V1}/sites/{{id}}/": CRUD,
@@ -206,6 +211,8 @@ def expected(policy: str, role: str, tenant: str | None) -> bool:
         return True
     if role == "anonymous":
         return False
+    if policy == ADMIN_ONLY:
+        return role == "admin"
     if policy == SIGNED_IN or role in ("admin", "planner"):
         return True
     if role == "viewer":
@@ -220,6 +227,8 @@ def targets(w: World, path: str, policy: str) -> list[tuple[str | None, str]]:
     name = resource(path)
     if "{" not in path:
         return [(None, path)]
+    if "{user_id}" in path:  # revoking tokens: the viewer's, so the clients of the other roles keep theirs
+        return [(None, path.replace("{user_id}", str(w.users["viewer"].pk)))]
     if policy in (OWNED_READ, OWNED_WRITE, SHIP_NOTICE):
         return [(key, path.replace("{id}", str(w.tenants[key].detail[name]))) for key in ("a", "b")]
     concrete = path.replace("{id}", str(w.internal[name])).replace("{kind}", str(w.internal[name]))
@@ -231,12 +240,40 @@ def result_rows(response) -> list[dict]:
     return body["results"] if isinstance(body, dict) and "results" in body else body
 
 
+def served_formats() -> list[str | None]:
+    """The renderers the API serves here: JSON (the default, None) and, where it is on (development, and these
+    tests), the browsable HTML API (`?format=api`). Every GET case is checked in each."""
+    formats = [renderer.format for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+    return [None] + [name for name in formats if name != "json"]
+
+
+def foreign_leaks(w: World, role: str, text: str) -> list[str]:
+    """The other tenant's names, contract references and contract-line items that a supplier's response shows,
+    and any row id of a filter form's choices (browsable API) that is not the supplier's own."""
+    if role not in SUPPLIER_ROLES:
+        return []
+    mine, other = w.tenants[SUPPLIER_ROLES[role]], w.tenants[OTHER[SUPPLIER_ROLES[role]]]
+    leaks = [marker for marker in other.markers if marker in text]
+    for name, options in SELECT.findall(text):
+        ids = {int(value) for value in OPTION.findall(options)}
+        own = mine.owned.get(TENANT_FILTERS.get(name, ""), set())
+        if ids - own:
+            leaks.append(f"<select name={name}> offers ids {sorted(ids - own)}")
+    return leaks
+
+
+SELECT = re.compile(r'<select name="(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
+OPTION = re.compile(r'<option value="(\d+)"')
+
+
 def test_every_route_every_role_matches_the_policy_with_no_cross_tenant_success(db, capsys):
     w = build_world()
     operations = schema_operations()
     covered = {(path, method) for path, methods in POLICY.items() for method in methods}
     assert set(operations) - covered == set(), "schema operations with no policy: add them to POLICY"
     assert covered - set(operations) == set(), "POLICY lists operations the schema no longer has"
+    formats = served_formats()
+    assert "api" in formats, "the browsable API is served in development: the matrix must cover it"
 
     failures: list[str] = []
     counts: Counter[str] = Counter()
@@ -244,17 +281,21 @@ def test_every_route_every_role_matches_the_policy_with_no_cross_tenant_success(
         policy = POLICY[path][method]
         for tenant, url in targets(w, path, policy):
             body = bodies(w, tenant).get((path, method), {})
-            for role in ROLES:
+            for role, fmt in [(role, fmt) for role in ROLES for fmt in (formats if method == "get" else [None])]:
                 allowed = expected(policy, role, tenant)
                 cross_tenant = role in SUPPLIER_ROLES and tenant == OTHER[SUPPLIER_ROLES[role]]
                 with rolled_back():
                     before = domain_fingerprint() if method != "get" and not allowed else None
                     client = w.clients[role]
-                    response = client.get(url) if method == "get" else getattr(client, method)(url, body, format="json")
+                    if method == "get":
+                        response = client.get(url, {"format": fmt} if fmt else {})
+                    else:
+                        response = getattr(client, method)(url, body, format="json")
                     status = response.status_code
                     counts["cases"] += 1
+                    counts["html_cases"] += fmt == "api"
                     counts["cross_tenant_attempts"] += cross_tenant
-                    label = f"{method.upper()} {url} as {role}: {status}"
+                    label = f"{method.upper()} {url}{f'?format={fmt}' if fmt else ''} as {role}: {status}"
                     if allowed:
                         ok = status == 200 if method == "get" else (200 <= status < 300 or status in (400, 409))
                         counts["allowed_2xx"] += 200 <= status < 300
@@ -265,11 +306,16 @@ def test_every_route_every_role_matches_the_policy_with_no_cross_tenant_success(
                             failures.append(f"{label}: a denied write changed the database")
                     if not ok:
                         failures.append(f"{label}: expected {'allowed' if allowed else 'denied'} ({policy})")
+                    if not getattr(response, "streaming", False):
+                        leaks = foreign_leaks(w, role, response.content.decode())
+                        counts["foreign_leaks"] += len(leaks)
+                        failures += [f"{label}: shows {leak}" for leak in leaks]
     with capsys.disabled():
-        print(f"\nauthorization matrix: {counts['cases']} (route, method, role, row) cases over {len(operations)} "
-              f"operations x {len(ROLES)} roles; {counts['allowed_2xx']} allowed cases answered 2xx; "
-              f"{counts['cross_tenant_attempts']} cross-tenant attempts, "
-              f"{counts['cross_tenant_successes']} cross-tenant successes")  # fmt: skip
+        print(f"\nauthorization matrix: {counts['cases']} (route, method, role, row, renderer) cases over "
+              f"{len(operations)} operations x {len(ROLES)} roles, {counts['html_cases']} of them in the browsable "
+              f"API; {counts['allowed_2xx']} allowed cases answered 2xx; {counts['cross_tenant_attempts']} "
+              f"cross-tenant attempts, {counts['cross_tenant_successes']} cross-tenant successes; "
+              f"{counts['foreign_leaks']} foreign names or ids shown to a supplier")  # fmt: skip
     assert counts["cross_tenant_successes"] == 0
     assert failures == [], "\n".join(failures)
 
@@ -297,7 +343,11 @@ def test_lists_and_their_filters_never_show_a_supplier_the_other_tenants_rows(db
             for query in probes:
                 response = w.clients[role].get(path, {**query, "page_size": 500})
                 checked += 1
-                assert response.status_code in (200, 400), (path, role, query, response.status_code)
+                if query:  # another tenant's id is refused exactly like an id that does not exist: no oracle
+                    missing = w.clients[role].get(path, {name: 2**62 for name in query} | {"page_size": 500})
+                    assert response.status_code == missing.status_code == 400, (path, role, query)
+                    assert response.json() == missing.json(), (path, role, query)
+                    assert response.json()["field"] == next(iter(query)), response.json()
                 if response.status_code == 200:
                     ids = {row["id"] for row in result_rows(response)}
                     assert not ids & foreign, (path, role, query)
@@ -307,7 +357,8 @@ def test_lists_and_their_filters_never_show_a_supplier_the_other_tenants_rows(db
                         nested = {line["id"] for row in result_rows(response) for line in row["lines"]}
                         assert not nested & w.tenants[OTHER[mine]].owned["contract-lines"], (path, role, query)
     with capsys.disabled():
-        print(f"\ncross-tenant list probes: {checked} (list, supplier, filter), foreign rows seen: 0")
+        print(f"\ncross-tenant list probes: {checked} (list, supplier, filter), foreign rows seen: 0; every foreign id "
+              "refused like a missing one")  # fmt: skip
 
 
 def _query_params(path: str) -> set[str]:

@@ -10,6 +10,7 @@ orchestration and beat table is fingerprinted before and after).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,12 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from orchestration.models import Category, Source
 from orchestration.services.deliveries import ship_notice_apply
-from sitesel.models import Scenario
+from sitesel.models import Layer, Scenario, ScoringRun
 from tests.orchestration.conftest import today
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ class Case:
 
     id: str
     target: str
-    body: Any = None
+    body: Any = None  # for a GET: the query parameters
     field: str | None = None  # the field the API error must name (None: not field-specific, e.g. a parse error)
     words: tuple[str, ...] = ()  # what the message (API) or report (CLI) must say, case-insensitive
     status: int = 400
@@ -54,6 +56,11 @@ class Case:
     @property
     def is_cli(self) -> bool:
         return not self.target.startswith("/")
+
+    @property
+    def is_web(self) -> bool:
+        """A planner page's form (HTML): the error must show next to `field`."""
+        return self.target.startswith("/") and not self.target.startswith("/api/")
 
 
 def site(**overrides) -> dict:
@@ -88,6 +95,22 @@ def point(lon: float, lat: float) -> dict:
 
 
 OVERSIZED = '{"name": "big", "notes": "' + "x" * (11 * 1024 * 1024) + '"}'
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+def ring(vertices: int, numbers_per_position: int = 2) -> dict:
+    """A valid polygon around (-97, 32) with `vertices` corners (each position padded with zeros if asked)."""
+    import math
+
+    points = [[-97 + 0.01 * math.cos(2 * math.pi * i / vertices), 32 + 0.01 * math.sin(2 * math.pi * i / vertices)]
+              + [0.0] * (numbers_per_position - 2) for i in range(vertices)]  # fmt: skip
+    return {"type": "Polygon", "coordinates": [[*points, points[0]]]}
+
+
+HUGE_EXPONENT = "-1E+300000"  # took 3.7 s of a worker (and -1E+1000000 about 35 s) before the numbers were bounded
 
 CASES = [
     # --- sites API: broken GeoJSON, CRS, coordinates, geometry ----------------------------------------------
@@ -223,6 +246,60 @@ CASES = [
          {"to_state": "teleported", "reason": "x"}, "to_state"),
     Case("api-block-facts-wrong-type", "/api/v1/blocks/{block}/facts/",
          {"power_available": "maybe", "reason": "x"}, "power_available"),
+    # --- hostile-user review: nesting, NUL in free-form JSON, geometry size, numbers in query strings, web forms --
+    Case("api-ship-notice-json-nested-1000-deep", "/api/v1/contract-lines/{line}/ship-notices/",
+         '{"shipment_ref": "PROBE-D", "status": "scheduled", "quantity": ' + nested(1000) + "}", "quantity",
+         ("nested more than 32",), content_type="application/json"),
+    Case("api-ship-notice-json-nested-40-deep", "/api/v1/contract-lines/{line}/ship-notices/",
+         '{"shipment_ref": "PROBE-D", "status": "scheduled", "quantity": ' + nested(40) + "}", "quantity",
+         ("nested more than 32",), content_type="application/json"),
+    Case("api-scoring-run-site-filter-state-nul", "/api/v1/scoring-runs/", {"site_filter": {"state": "P\x00A"}},
+         "site_filter.state", ("null character",)),
+    Case("api-scoring-run-site-filter-tags-nul", "/api/v1/scoring-runs/", {"site_filter": {"tags": ["ok", "b\x00"]}},
+         "site_filter.tags[1]", ("null character",)),
+    Case("api-scoring-run-site-filter-state-not-a-code", "/api/v1/scoring-runs/",
+         {"site_filter": {"state": "Pennsylvania"}}, "site_filter.state"),
+    Case("api-scoring-run-site-filter-unknown-key", "/api/v1/scoring-runs/", {"site_filter": {"county": "x"}},
+         "site_filter.county", ("unknown site filter",)),
+    Case("api-site-parcel-10001-vertices", "/api/v1/sites/", site(parcel=ring(10_001)), "parcel",
+         ("at most 10,000 vertices", "10,002 given")),
+    Case("api-site-parcel-over-1-mib", "/api/v1/sites/", site(parcel=ring(100, numbers_per_position=4_000)), "parcel",
+         ("at most 1,048,576 bytes",)),
+    Case("api-deliveries-contract-huge-exponent", "/api/v1/deliveries/", {"contract": HUGE_EXPONENT}, "contract",
+         ("whole number",), method="get"),
+    Case("api-deliveries-line-huge-exponent", "/api/v1/deliveries/", {"line": HUGE_EXPONENT}, "line", method="get"),
+    Case("api-deliveries-project-1e1000000", "/api/v1/deliveries/", {"project": "-1E+1000000"}, "project",
+         method="get"),
+    Case("api-contract-lines-supplier-100000-digits", "/api/v1/contract-lines/", {"supplier": "9" * 100_000},
+         "supplier", method="get"),
+    Case("api-contract-lines-block-huge-exponent", "/api/v1/contract-lines/", {"block": HUGE_EXPONENT}, "block",
+         method="get"),
+    Case("api-blocks-phase-huge-exponent", "/api/v1/blocks/", {"phase": HUGE_EXPONENT}, "phase", ("no exponent",),
+         method="get"),
+    Case("api-results-max-rank-huge-exponent", "/api/v1/scoring-runs/{run}/results/", {"max_rank": HUGE_EXPONENT},
+         "max_rank", method="get"),
+    Case("api-results-capacity-nan", "/api/v1/scoring-runs/{run}/results/", {"capacity_mw": "NaN"}, "capacity_mw",
+         method="get"),
+    Case("api-results-min-score-above-100", "/api/v1/scoring-runs/{run}/results/", {"min_score": "101"},
+         "min_score", ("between 0 and 100",), method="get"),
+    Case("api-results-csv-max-rank-huge-exponent", "/api/v1/scoring-runs/{run}/results/csv/",
+         {"max_rank": HUGE_EXPONENT}, "max_rank", method="get"),
+    Case("api-sites-distance-huge-exponent", "/api/v1/sites/", {"max_distance_hv_230_km": "1E+300000"},
+         "max_distance_hv_230_km", method="get"),
+    Case("api-features-min-voltage-huge-exponent", "/api/v1/layers/{layer}/features/",
+         {"min_voltage_kv": HUGE_EXPONENT}, "min_voltage_kv", method="get"),
+    Case("api-features-version-huge-exponent", "/api/v1/layers/{layer}/features/", {"version": HUGE_EXPONENT},
+         "version", method="get"),
+    Case("api-sites-page-huge-exponent", "/api/v1/sites/", {"page": HUGE_EXPONENT}, "page", method="get"),
+    Case("api-sites-page-size-huge-exponent", "/api/v1/sites/", {"page_size": HUGE_EXPONENT}, "page_size",
+         method="get"),
+    Case("api-scoring-runs-scenario-huge-exponent", "/api/v1/scoring-runs/", {"scenario": HUGE_EXPONENT},
+         "scenario", method="get"),
+    Case("api-login-username-300-characters", "/api/v1/auth/login/", {"username": "u" * 300, "password": "x"},
+         "username", ("no more than 150",)),  # was a 500: the sign-in lockout's 255-character column
+    Case("web-run-form-seed-above-2-31", "/runs/",
+         lambda w: {"scenario": w["scenario"], "mode": "sites", "seed": str(2**31)}, "seed",
+         ("less than or equal to 2147483647",)),
     # --- import_sites: broken files, CRS, coordinates, encodings, names ------------------------------------------
     Case("cli-sites-geojson-truncated", "import_sites", '{"type": "FeatureCollection", "features": [{"type": "Fe',
          file_name="sites.geojson", words=("cannot read",)),
@@ -281,8 +358,13 @@ def world(program, planner) -> dict[str, Any]:
     shipped_on = today() - timedelta(days=3)
     notice = {"shipment_ref": "SHIPPED-1", "quantity": line.quantity, "status": "shipped", "shipped_on": shipped_on}
     shipped = ship_notice_apply(supplier=contract.supplier, line=line, notice=notice, source=Source.API).delivery
-    Scenario.objects.create(name="Existing", spec={})
+    scenario = Scenario.objects.create(name="Existing", spec={})
+    run = ScoringRun.objects.create(scenario=scenario, scenario_spec={}, status=ScoringRun.Status.SUCCEEDED)
+    layer = Layer.objects.create(kind="probe-lines", family="power", title="Probe lines")
     return {
+        "scenario": scenario.pk,
+        "run": run.pk,
+        "layer": layer.kind,
         "site": program.project.site_id,
         "project": program.project.pk,
         "block": program.blocks[0].pk,
@@ -318,11 +400,26 @@ def _api(case: Case, world: dict) -> tuple[int, dict]:
     client.force_authenticate(world["planner"])
     url = case.target.format(**world)
     body = case.body(world) if callable(case.body) else case.body
-    if case.content_type:
+    if case.method == "get":
+        response = client.get(url, body)
+    elif case.content_type:
         response = getattr(client, case.method)(url, body, content_type=case.content_type)
     else:
         response = getattr(client, case.method)(url, body, format="json")
     return response.status_code, response.json()
+
+
+def _web(case: Case, world: dict) -> str:
+    """The form page's answer: the status must be the case's, and the error shown in the field's own block."""
+    client = Client()
+    client.force_login(world["planner"])
+    body = case.body(world) if callable(case.body) else case.body
+    response = client.post(case.target.format(**world), body)
+    assert response.status_code == case.status, response.status_code
+    page = response.content.decode()
+    block = page.split(f'id="field-{case.field}"', 1)[1].split('<div class="field"', 1)[0]
+    assert 'class="errorlist' in block, block
+    return html.unescape(block)
 
 
 def _cli(case: Case, tmp_path, capsys) -> str:
@@ -342,6 +439,8 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(case, world, tmp_path,
     before = database_fingerprint()
     if case.is_cli:
         report = _cli(case, tmp_path, capsys)
+    elif case.is_web:
+        report = _web(case, world)
     else:
         status, body = _api(case, world)
         assert status == case.status, body
@@ -355,8 +454,9 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(case, world, tmp_path,
 
 
 def test_the_catalogue_has_at_least_50_cases():
+    api = sum(not (c.is_cli or c.is_web) for c in CASES)
     print(f"bad input catalogue: {len(CASES)} cases ({sum(c.is_cli for c in CASES)} CLI, "
-          f"{sum(not c.is_cli for c in CASES)} API)")  # fmt: skip
+          f"{sum(c.is_web for c in CASES)} web form, {api} API)")  # fmt: skip
     assert len(CASES) >= 50
     assert len({c.id for c in CASES}) == len(CASES)
 

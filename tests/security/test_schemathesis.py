@@ -110,8 +110,9 @@ def planner_headers(world) -> dict[str, str]:
 
 
 @pytest.fixture
-def api_schema(world):
-    loaded = schemathesis.openapi.from_wsgi("/api/schema/", application)
+def api_schema(world, planner_headers):
+    # The schema needs a signed-in user, like every endpoint (README); the planner's token reads it.
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/", application, headers=planner_headers)
     # schemathesis' coverage phase (boundary and invalid values derived from the schema) doubles the cases and
     # the run time; CI runs without it to stay within its time budget, FUZZ_COVERAGE_PHASE=1 adds it.
     loaded.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE_PHASE") == "1"

@@ -30,7 +30,8 @@ def test_check_deploy_with_production_environment_prints_no_warning():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "false"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "false",
+           "DJANGO_SECRET_KEY_FILE": str(ROOT / ".run" / "no-such-key-file")}  # fmt: skip
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

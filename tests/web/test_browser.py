@@ -1,7 +1,10 @@
 """The main flows in Debian's Chromium (Playwright's sync API, the system browser, no download):
-sign in, the map, a site, start a run and watch it finish, the program dashboard and a refused block move.
+sign in, the map, a site, start a run and watch it finish, the program dashboard and a refused block move, the
+API docs, sign out.
 
-Every request that would leave 127.0.0.1 is aborted and recorded; the test fails if there was any.
+Every request that would leave 127.0.0.1 is aborted and recorded; the test fails if there was any. Every
+Content-Security-Policy violation (the `securitypolicyviolation` event of every page, and Chromium's console
+messages about the policy) is recorded too; the test fails if there was any.
 Screenshots go to artifacts/screenshots/ (CI keeps artifacts/).
 """
 
@@ -27,6 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1"}
+# Redoc's footer always asks for the Redocly logo from its CDN; the policy refuses it (no request leaves): the one
+# refusal expected (config/security/csp.py). Anything else the policy blocks fails the test.
+EXPECTED_REFUSALS = {"/api/redoc/: img-src blocked https://cdn.redoc.ly/redoc/logo-mini.svg"}
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
@@ -46,6 +52,14 @@ def browser_page(monkeypatch):
         context = browser.new_context(viewport={"width": 1440, "height": 900})
         page = context.new_page()
         page.external_requests = []
+        page.csp_violations = []
+        context.expose_binding("reportCsp", lambda source, text: page.csp_violations.append(text))
+        context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => window.reportCsp("
+            "location.pathname + ': ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));"
+        )
+        page.on("console", lambda m: "Content Security Policy" in m.text and "cdn.redoc.ly" not in m.text
+                and page.csp_violations.append(m.text))  # fmt: skip
 
         def guard(route):
             host = urlsplit(route.request.url).hostname
@@ -61,6 +75,8 @@ def browser_page(monkeypatch):
         context.close()
         browser.close()
     assert page.external_requests == [], f"requests left 127.0.0.1: {page.external_requests}"
+    violations = [v for v in page.csp_violations if v not in EXPECTED_REFUSALS]
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -98,15 +114,16 @@ def _flows(base, page, world):
 
     # --- the map: our boundaries, a marker per site, an overlay, a popup linking to the site ---
     sign_in(page, base, "/map/")
-    page.wait_for_function("document.getElementById('map').dataset.boundaries > 0", timeout=20_000)
+    # Waits use selectors, not wait_for_function: its predicates are compiled in the page, which the CSP forbids.
+    page.wait_for_selector('#map[data-boundaries]:not([data-boundaries="loading"])', state="attached", timeout=20_000)
     states = int(page.get_attribute("#map", "data-boundaries"))
     assert states >= 49
     assert page.locator(".leaflet-pane.leaflet-boundaries-pane path, .leaflet-boundaries-pane canvas").count() > 0
     assert int(page.get_attribute("#map", "data-markers")) == Site.objects.count()
     assert f"run {run.pk}" in page.inner_text("#run-info")
     page.check('input[data-overlay="hv_lines"]')
-    page.wait_for_function("Number(document.getElementById('map').dataset.overlay_hv_lines) > 0", timeout=20_000)
-    page.wait_for_function("document.getElementById('overlay-status').textContent.startsWith('hv_lines:')")
+    page.wait_for_selector("#overlay-status:text-matches('^hv_lines:')", timeout=20_000)
+    assert int(page.get_attribute("#map", "data-overlay_hv_lines")) > 0
     page.screenshot(path=str(SCREENSHOTS / "map.png"))
 
     best = ScoringResult.objects.select_related("site").get(run=run, capacity_mw=1000, rank=1)
@@ -179,3 +196,14 @@ def _flows(base, page, world):
     block.refresh_from_db()
     assert block.state == "site_ready"
     page.screenshot(path=str(SCREENSHOTS / "program.png"), full_page=True)
+
+    # --- the API docs (signed in, served from our static files), then sign out from the page header ---
+    page.goto(f"{base}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    page.goto(f"{base}/api/redoc/")
+    page.wait_for_selector("redoc .api-content, [role=navigation]", timeout=30_000)
+    page.goto(f"{base}/runs/")
+    page.click("#sign-out button")
+    page.wait_for_url(f"{base}/login/")
+    page.goto(f"{base}/map/")
+    assert "/login/" in page.url

@@ -138,7 +138,7 @@ def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
 
     # National screen without a cell size: the error sits in the cell size field's block.
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form says so, as the API would
     field = re.search(r'<div class="field" id="field-cell_size_km">(.*?)</div>', response.content.decode(), re.S)[1]
     assert "The national screen needs a cell size" in field
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "national", "cell_size_km": "500"})
@@ -146,6 +146,7 @@ def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
     assert "less than or equal to 100" in field
     # A state with no site: the service's error lands on the state field.
     response = planner_client.post("/runs/", {"scenario": scenario, "mode": "sites", "state": "AK"})
+    assert response.status_code == 400
     field = re.search(r'id="field-state">(.*?)</div>', response.content.decode(), re.S)[1]
     assert "no site matches the filter" in field
     assert not ScoringRun.objects.exists()
@@ -162,7 +163,7 @@ def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
 
 def test_runs_page_is_read_only_for_viewers(viewer_client, demo_sites):
     page = get(viewer_client, "/runs/", 10).content.decode()
-    assert "Starting a run needs the planner role." in page and "<form" not in page
+    assert "Starting a run needs the planner role." in page and 'id="run-form"' not in page
     assert viewer_client.post("/runs/", {"mode": "sites"}).status_code == 403
 
 
@@ -242,6 +243,28 @@ def test_every_page_renders_in_under_a_second_with_the_demo_data(planner_client,
     print({url: round(t, 3) for url, t in timings.items()})
     slow = {url: round(t, 3) for url, t in timings.items() if t >= 1.0}
     assert not slow, slow
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_every_page_passes_the_content_security_policy(planner_client, scored_run, program):
+    """No inline script, style element, style attribute or event handler, and the strict policy on each page
+    (the browser test checks the same pages, scripts running, for violations)."""
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    urls = ["/", "/map/", "/runs/", f"/runs/{scored_run.pk}/", f"/sites/{best.site_id}/", "/programs/",
+            f"/programs/{program.pk}/", "/login/"]  # fmt: skip
+    for url in urls:
+        if url == "/login/":
+            planner_client.logout()
+        response = planner_client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy, policy
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), (url, INLINE_SCRIPT.search(html).group(0))
+        assert not INLINE_STYLE.search(html), (url, html[INLINE_STYLE.search(html).start() - 80 :][:160])
 
 
 def test_map_scores_come_from_the_scenario_chosen(planner_client, scored_run, django_capture_on_commit_callbacks):

@@ -6,6 +6,11 @@
 (function () {
     "use strict";
 
+    // The capacity and scenario choices reload the page (no inline onchange: the CSP allows no inline script).
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+        select.addEventListener("change", function () { select.form.submit(); });
+    });
+
     var el = document.getElementById("map");
     var sites = JSON.parse(document.getElementById("sites-data").textContent);
     var map = L.map(el, {preferCanvas: true, minZoom: 3, maxZoom: 12}).setView([39.5, -96], 4);
