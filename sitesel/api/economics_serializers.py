@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.numbers import NumberRefused, parse_number
 from sitesel.domain.scale import WaterfallTerm
 from sitesel.domain.spread import OptionPlan
 from sitesel.domain.time_to_power import BlockTiming
@@ -102,15 +105,44 @@ class SpreadSerializer(serializers.Serializer):
     cost_of_delay_usd_per_mw_month = serializers.FloatField()
 
 
+class _QueryNumber(serializers.Field):
+    """A query-string number parsed only when short and plain (config/api/numbers.py): no exponent, bounded."""
+
+    integer = False
+
+    def __init__(self, *, min_value: float, max_value: float, **kwargs) -> None:
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: object) -> int | float:
+        try:
+            return parse_number(data, integer=self.integer, min_value=self.min_value, max_value=self.max_value)
+        except NumberRefused as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class QueryFloat(_QueryNumber):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class QueryInt(_QueryNumber):
+    integer = True
+
+
 class SiteEconomicsQuerySerializer(serializers.Serializer):
-    capacity_mw = serializers.FloatField(min_value=1.0, max_value=MAX_CAPACITY_MW, default=1000.0)
-    run = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    capacity_mw = QueryFloat(min_value=1.0, max_value=MAX_CAPACITY_MW, default=1000.0)
+    run = QueryInt(min_value=1, max_value=MAX_ID, required=False)
 
 
 class SiteScaleQuerySerializer(serializers.Serializer):
-    small_mw = serializers.FloatField(min_value=1.0, max_value=MAX_CAPACITY_MW, default=50.0)
-    large_mw = serializers.FloatField(min_value=1.0, max_value=MAX_CAPACITY_MW, default=1000.0)
-    run = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    small_mw = QueryFloat(min_value=1.0, max_value=MAX_CAPACITY_MW, default=50.0)
+    large_mw = QueryFloat(min_value=1.0, max_value=MAX_CAPACITY_MW, default=1000.0)
+    run = QueryInt(min_value=1, max_value=MAX_ID, required=False)
 
     def validate(self, attrs: dict) -> dict:
         if attrs["small_mw"] >= attrs["large_mw"]:
@@ -119,8 +151,8 @@ class SiteScaleQuerySerializer(serializers.Serializer):
 
 
 class SpreadQuerySerializer(serializers.Serializer):
-    teams = serializers.IntegerField(
+    teams = QueryInt(
         min_value=1, max_value=200, required=False, help_text="site teams; default 5, or every site if fewer"
     )
-    sites = serializers.IntegerField(min_value=1, max_value=200, default=20)
-    by_month = serializers.FloatField(min_value=1.0, max_value=240.0, default=60.0)
+    sites = QueryInt(min_value=1, max_value=200, default=20)
+    by_month = QueryFloat(min_value=1.0, max_value=240.0, default=60.0)

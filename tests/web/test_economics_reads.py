@@ -71,6 +71,7 @@ def test_spread_against_campus_for_a_run(viewer_client, scored_run) -> None:
     [
         ("sites/{site}/economics/", {"capacity_mw": 0}, "capacity_mw"),
         ("sites/{site}/economics/", {"capacity_mw": "1e309"}, "capacity_mw"),
+        ("sites/{site}/economics/", {"capacity_mw": "1e5"}, "capacity_mw"),
         ("sites/{site}/economics/", {"run": "-1E+300000"}, "run"),
         ("sites/{site}/scale/", {"small_mw": 1000, "large_mw": 50}, "large_mw"),
         ("scoring-runs/{run}/spread-vs-campus/", {"teams": 21}, "teams"),
