@@ -35,7 +35,9 @@ def _env() -> dict[str, str]:
     server, name = base.rsplit("/", 1)
     return {**os.environ, "DATABASE_URL": f"{server}/{name}_bench",
             "REDIS_URL": f"{redis}/{os.environ.get('BENCH_REDIS_DB', '5')}",
-            "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_LOG_LEVEL": "WARNING"}  # fmt: skip
+            "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_LOG_LEVEL": "WARNING",
+            # Production settings over plain http in-process, as scripts/serve.sh runs them on loopback.
+            "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false"}  # fmt: skip
 
 
 os.environ.update(_env())
