@@ -5,9 +5,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    from django.core.management import execute_from_command_line
+    from changelog.commands import execute_named
 
-    execute_from_command_line(sys.argv)
+    # Like Django's execute_from_command_line, but the change log names the command (docs/audit.md).
+    execute_named(sys.argv)
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config.api.docs import RedocDocsView, SwaggerDocsView
+from config.api.root import ApiRoot
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", ApiRoot.as_view(), name="api-root"),
     path("api/v1/", include("sitesel.api.urls")),
     path("api/v1/", include("orchestration.api.urls")),
+    path("api/v1/", include("changelog.urls")),
     # The schema and its two viewers need a signed-in user (token or session, config/api/docs.py).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="swagger-ui"),

@@ -47,6 +47,8 @@ GDAL_LIBRARY_PATH = _geo["GDAL_LIBRARY_PATH"]
 GEOS_LIBRARY_PATH = _geo["GEOS_LIBRARY_PATH"]
 
 INSTALLED_APPS = [
+    # Before the admin: its templates add an "Events" (change log) button to every audited object's page.
+    "pghistory.admin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,9 +66,13 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "csp",
+    # Change log (docs/audit.md): triggers (pgtrigger), history rows (pghistory) and their admin.
+    "pgtrigger",
+    "pghistory",
     "config.security",
     "sitesel",
     "orchestration",
+    "changelog",
 ]
 
 MIDDLEWARE = [
@@ -77,12 +83,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who and why for the change log: the user, the URL and an X-Change-Reason header (changelog/context.py).
+    "changelog.context.ChangeContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.csp.PageCSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its 429 (config/security/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]
+
+# The change log names the user of writes only; reads change nothing (changelog/context.py).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from changelog.tracking import audited
 from orchestration.models.choices import Category, Source
 
 # Money: 16 digits before the point, so GW-scale sums (≥ $100 B = 12 digits) fit with room to spare.
@@ -12,6 +13,12 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
 
+@audited(
+    "contract",
+    fields=["supplier", "project", "reference", "signed_on", "value", "currency", "terms", "penalties",
+            "late_penalty_per_day"],
+    supplier_path="supplier",
+)
 class Contract(models.Model):
     """A supplier's contract on a project. Value is a Decimal in `currency` (ISO 4217)."""
 
@@ -44,6 +51,12 @@ class Contract(models.Model):
         return f"{self.reference} ({self.supplier})"
 
 
+@audited(
+    "contract-line",
+    fields=["contract", "line_no", "item", "category", "quantity", "unit", "required_on_site", "unit_value",
+            "install_days", "bom_line"],
+    supplier_path="contract__supplier",
+)
 class ContractLine(models.Model):
     """An item a contract delivers, the blocks it gates and when it must be on site."""
 
@@ -85,6 +98,13 @@ class ContractLine(models.Model):
         return f"{self.contract.reference}/{self.line_no}"
 
 
+@audited(
+    "delivery",
+    fields=["line", "supplier", "shipment_ref", "quantity", "status", "promised_date", "confirmed_date",
+            "expected_date", "shipped_on", "actual_date", "received_quantity", "inspection", "installed",
+            "installed_on"],
+    supplier_path="supplier",
+)
 class Delivery(models.Model):
     """A shipment against a line. The supplier's shipment reference is unique per supplier (idempotency key)."""
 

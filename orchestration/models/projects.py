@@ -4,11 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from changelog.tracking import audited
 from orchestration.domain.model_band import plan_before_p10, plan_flag_text
 from orchestration.models.choices import Category, Source, State
 from sitesel.validators import validate_plain_name
 
 
+@audited(
+    "program",
+    fields=["site", "name", "target_mw", "block_mw", "blocks_per_phase", "planned_first_go_live",
+            "blocks_interval_days", "grid_power_date"],
+)
 class BuildProject(models.Model):
     """A program of capacity at one site, built as blocks (e.g. 1 GW as 20 × 50 MW) in phases.
 
@@ -73,6 +79,11 @@ class BuildProject(models.Model):
         return self.name
 
 
+@audited(
+    "block",
+    fields=["project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
+            "power_available", "cooling_ready", "commissioning_passed", "live_on"],
+)
 class CapacityBlock(models.Model):
     """A block of capacity that goes live as a unit. `state` moves only through `block_transition`."""
 
@@ -128,6 +139,10 @@ class CapacityBlock(models.Model):
         return plan_flag_text(self.planned_go_live, self.model_p10)
 
 
+@audited(
+    "bom-line",
+    fields=["block", "category", "item", "quantity", "unit", "lead_time_days", "install_days", "basis", "source"],
+)
 class BomLine(models.Model):
     """A line the bill of materials proposes for a block; planners adjust it, contracts are drawn from it."""
 

@@ -8,10 +8,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from changelog.tracking import audited
 from orchestration.models.choices import Category
 from sitesel.validators import validate_plain_name
 
 
+@audited(
+    "supplier",
+    fields=["name", "category", "contact_name", "contact_email", "contact_phone", "active", "feed_kind", "feed_url",
+            "feed_allowed_host", "feed_csv_dir", "check_interval_minutes"],
+    supplier_path="",
+)
 class Supplier(models.Model):
     """A company that delivers one of the nine inputs, with its status-feed settings and reliability record.
 
@@ -98,6 +105,7 @@ def drop_dir_normalise(path: str) -> str:
     return posixpath.normpath(path).strip("/") if path else path
 
 
+@audited("supplier-membership", fields=["user", "supplier"], supplier_path="supplier")
 class SupplierMembership(models.Model):
     """Links a user to the supplier they act for. Such a user sees only that supplier's rows."""
 

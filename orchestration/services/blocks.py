@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from changelog.context import change_reason
 from orchestration.domain.categories import Category
 from orchestration.domain.dates import EARLIEST_PLAN, LATEST_GO_LIVE
 from orchestration.domain.errors import TransitionNotAllowed, UnknownState
@@ -86,7 +87,7 @@ def block_transition(
         target = parse_state(to_state)
     except UnknownState as exc:
         raise ApplicationError(exc.message, field="to_state", code="unknown_state") from None
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         current = CapacityBlock.objects.get(pk=block.pk)
         old = current.state
         try:
@@ -121,7 +122,7 @@ def block_facts_update(*, block: CapacityBlock, actor, reason: str, source: str 
         raise ApplicationError(f"not a block fact: {', '.join(sorted(unknown))}", code="invalid")
     if not reason or not reason.strip():
         raise ApplicationError("a reason is required", field="reason", code="reason_required")
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = CapacityBlock.objects.select_for_update().get(pk=block.pk)
         changes = {
             name: [getattr(locked, name), value] for name, value in facts.items() if getattr(locked, name) != value
@@ -168,7 +169,7 @@ def block_plan_update(
     after (the flag itself is re-read from the plan on every read: `CapacityBlock.before_model_p10`)."""
     if not reason or not reason.strip():
         raise ApplicationError("a reason is required", field="reason", code="reason_required")
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = CapacityBlock.objects.select_for_update().get(pk=block.pk)
         block_plan_check(block=locked, planned_go_live=planned_go_live)
         old, was_flagged = locked.planned_go_live, locked.before_model_p10

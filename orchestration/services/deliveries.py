@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from changelog.context import change_reason
 from orchestration.domain.slips import Promise, Slip, detect_slips
 from orchestration.models import Alert, ContractLine, Delivery, DeliveryEvent, PromiseChange, Source, Supplier
 from orchestration.services.alerts import alert_raise
@@ -271,7 +272,7 @@ def delivery_update(*, delivery: Delivery, actor, source: str = Source.API, reas
     allowed = {"quantity", *DATE_FIELDS}
     if set(fields) - allowed:
         raise ApplicationError(f"cannot change {', '.join(sorted(set(fields) - allowed))} here", code="read_only")
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = Delivery.objects.select_for_update().select_related("line__contract__supplier").get(pk=delivery.pk)
         if "quantity" in fields and fields["quantity"] < locked.received_quantity:
             raise ApplicationError("quantity cannot go below the received quantity", field="quantity", code="invalid")
@@ -286,7 +287,7 @@ def delivery_receive(
     *, delivery: Delivery, received_quantity: Decimal, actual_date: date, inspection: str, actor, reason: str = ""
 ) -> Delivery:
     """Record what arrived on site (total received for this shipment), when, and the inspection result."""
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = Delivery.objects.select_for_update().select_related("line__contract__supplier").get(pk=delivery.pk)
         if locked.installed:
             raise Conflict("the delivery is already installed", field="received_quantity", code="already_installed")
@@ -313,7 +314,7 @@ def delivery_receive(
 
 def delivery_install(*, delivery: Delivery, installed_on: date, actor, reason: str = "") -> Delivery:
     """Mark a received, inspected delivery installed (a line is installed when all its received parts are)."""
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = Delivery.objects.select_for_update().select_related("line__contract__supplier").get(pk=delivery.pk)
         if locked.received_quantity <= 0:
             raise Conflict("nothing has been received yet", field="installed_on", code="not_received")

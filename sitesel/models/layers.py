@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
 from django.utils import timezone
 
+from changelog.tracking import audited
 from sitesel.layer_kinds import FAMILY_CHOICES
 from sitesel.vintage import VINTAGE_PATTERN, is_stale, vintage_age_years
 
@@ -20,6 +21,7 @@ from sitesel.vintage import VINTAGE_PATTERN, is_stale, vintage_age_years
 ALBERS_SRID = 5070
 
 
+@audited("layer", fields=["kind", "family", "title", "current_version"])
 class Layer(models.Model):
     """One kind of GIS data (e.g. hv_lines), with a pointer to its newest version."""
 
@@ -37,6 +39,11 @@ class Layer(models.Model):
         return self.kind
 
 
+@audited(
+    "layer-import",
+    fields=["layer", "number", "source_file", "source", "vintage", "publisher", "licence", "checksum_sha256",
+            "row_count", "added_count", "changed_count", "removed_count", "repaired_count", "skipped_count"],
+)
 class LayerVersion(models.Model):
     """One import of a source file into a layer, with the provenance a result can cite."""
 

@@ -6,10 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from changelog.tracking import audited
 from sitesel.models.sites import Site
 from sitesel.validators import validate_plain_name
 
 
+@audited("scenario", fields=["name", "description", "spec"])
 class Scenario(models.Model):
     """Weights, normalization, constraints, capacities and economics overrides (docs/scoring.md).
 

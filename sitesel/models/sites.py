@@ -6,11 +6,13 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 
+from changelog.tracking import audited
 from sitesel.domain.site_status import SiteStatus
 from sitesel.models.layers import ALBERS_SRID
 from sitesel.validators import validate_plain_name
 
 
+@audited("site", fields=["name", "source_ref", "point", "parcel", "status", "land_price_usd_per_acre", "notes", "tags"])
 class Site(models.Model):
     """A place a planner is considering for datacenter capacity."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 
+from changelog.context import change_reason
 from sitesel.domain.site_status import StatusMoveNotAllowed, check_status_move
 from sitesel.errors import Conflict
 from sitesel.importing.errors import ImportFailed, RowError
@@ -110,7 +111,7 @@ def site_status_change(*, site: Site, to_status: str, actor, reason: str) -> Sit
     """Move a site through its lifecycle, recording who, when and why. Same status is a no-op."""
     if not reason or not reason.strip():
         raise Conflict("a reason is required to change a site's status", field="reason", code="reason_required")
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         locked = Site.objects.select_for_update().get(pk=site.pk)
         if locked.status == to_status:
             return locked

@@ -146,3 +146,15 @@ def test_concurrent_claims_of_one_period_yield_one_run(feed_supplier):
 
     assert sum(run is not None for run in claims) == 1 and len(claims) == 2
     assert SupplierCheckRun.objects.filter(supplier=supplier).count() == 1
+
+
+def test_changes_a_check_makes_through_the_worker_name_the_task_in_the_change_log(worker, feed_supplier):
+    from pghistory.models import Events
+
+    supplier, _ = feed_supplier
+    assert supplier_check_task.delay(supplier.pk).get(timeout=60)["status"] == "succeeded"
+
+    rows = list(Events.objects.across(Delivery.pgh_event_models["update"]))
+    confirmed = [row for row in rows if "confirmed_date" in (row.pgh_diff or {})]
+    assert confirmed, "the feed's confirmed date moved a delivery: the change log must hold it"
+    assert {row.pgh_context["task"] for row in confirmed} == {supplier_check_task.name}
