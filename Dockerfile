@@ -9,8 +9,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput -v0
-RUN useradd --system --uid 1000 sitesel && chown -R sitesel /app
-USER sitesel
+# .run holds the demo accounts' passwords (a volume in docker-compose.yml); the numeric user resolves anywhere.
+RUN groupadd --system --gid 1000 sitesel && useradd --system --uid 1000 --gid 1000 sitesel \
+    && mkdir -p /app/.run && chown -R 1000:1000 /app
+USER 1000:1000
 EXPOSE 8000
 # gthread, 2 workers x 4 threads (config/gunicorn.conf.py, the same file `make demo` serves with): measured in
 # docs/reliability.md (Load) on 2 cores.

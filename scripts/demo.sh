@@ -20,7 +20,6 @@ cleanup() { stop_pid .run/worker.pid; stop_pid .run/beat.pid; stop_pid .run/feed
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
-$PY manage.py demo_setup
 
 cleanup  # a re-run replaces the worker and beat of an earlier run
 trap cleanup EXIT
@@ -29,14 +28,9 @@ $CELERY -A config beat -l info --pidfile .run/beat.pid --logfile .run/beat.log -
   --scheduler django_celery_beat.schedulers:DatabaseScheduler
 echo "Celery worker and beat started (logs: .run/worker.log, .run/beat.log)"
 
-$PY manage.py demo_report
-echo
-echo "Scoring every candidate site for 50 MW and 1 GW through the Celery worker:"
-$PY manage.py score_sites --top 10
-
-echo
-echo "A 1 GW program (20 x 50 MW blocks) at the top-ranked site, one scheduled supplier check through beat:"
-$PY manage.py orchestration_demo_load
+# The main job (the compose file's `seed` service runs the same command): layers, sites, accounts, a scoring
+# run through the worker (reused when still current), the demo program. A re-run imports nothing.
+$PY manage.py demo_seed
 # The stand-in supplier feed server serves feeds for the program just loaded.
 $PY manage.py orchestration_feed_server --port 8765 > .run/feeds.log 2>&1 &
 echo $! > .run/feeds.pid

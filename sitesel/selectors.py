@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from sitesel.models import Feature, Layer, LayerVersion, Site, SiteStatusEvent
+from sitesel.models import Feature, Layer, LayerVersion, ScoringRun, Site, SiteStatusEvent
 
 
 def site_list() -> QuerySet[Site]:
@@ -55,3 +55,25 @@ def feature_list(*, layer: Layer, as_of_version: int | None = None) -> QuerySet[
             Q(valid_from__lte=as_of_version) & (Q(valid_to__isnull=True) | Q(valid_to__gt=as_of_version))
         )
     return features.order_by("pk")
+
+
+def scoring_run_current(*, scenario) -> ScoringRun | None:
+    """The latest succeeded run over every site that is still current: scenario not edited since, same layer versions,
+    and no site added, edited or removed since it started. `score_sites --if-missing` reuses it, so a second
+    `docker compose up` (or demo) scores nothing."""
+    from sitesel.spatial.snapshot import current_versions
+
+    run = (
+        ScoringRun.objects.filter(
+            scenario=scenario, mode=ScoringRun.Mode.SITES, status=ScoringRun.Status.SUCCEEDED, site_filter={}
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if run is None or scenario.updated_at >= run.created_at:
+        return None
+    if run.layer_versions != current_versions():
+        return None
+    if run.items_total != Site.objects.count() or Site.objects.filter(updated_at__gte=run.created_at).exists():
+        return None
+    return run

@@ -42,6 +42,18 @@ def today() -> date:
 
 
 @pytest.fixture
+def worker():
+    """A real Celery worker on the real Redis broker, in this process (solo pool)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    app.control.purge()  # messages left by an earlier, interrupted run must not reach this worker
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+        yield running
+
+
+@pytest.fixture
 def site(db) -> Site:
     return Site.objects.create(name="Orchestration test site", point=Point(-97.5, 32.5, srid=4326))
 

@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -26,13 +25,6 @@ from orchestration.tasks import supplier_check_task
 from .conftest import make_program
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker():
-    app.control.purge()  # messages left by an earlier, interrupted run must not reach this worker
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
 
 
 @pytest.fixture

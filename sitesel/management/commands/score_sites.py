@@ -10,6 +10,7 @@ from tqdm import tqdm
 from sitesel.domain.errors import DomainError
 from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
+from sitesel.selectors import scoring_run_current
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import run_spread_vs_campus, site_scale_comparison
 
@@ -30,10 +31,21 @@ class Command(BaseCommand):
         parser.add_argument("--state", help="only sites in this state")
         parser.add_argument("--top", type=int, default=10, help="print this many best results per capacity")
         parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for the worker")
+        parser.add_argument(
+            "--if-missing", action="store_true",
+            help="reuse the latest run over every site if nothing it used has changed since (sites mode only)",
+        )
         parser.add_argument("--teams", type=int, help="site teams for the spread-against-campus answer (default 5)")
 
     def handle(self, *args, **options) -> None:
         scenario = self._scenario(options["scenario"])
+        current = None
+        if options["if_missing"] and not (options["national"] or options["state"]):
+            current = scoring_run_current(scenario=scenario)
+        if current is not None:
+            self.stdout.write(f"Scoring run {current.pk} is current (same scenario, layers and sites): reused.")
+            self._print_results(current, options)
+            return
         try:
             run = scoring_run_create(
                 scenario=scenario,
@@ -51,6 +63,9 @@ class Command(BaseCommand):
             f"Scoring run {run.pk} ({scenario}, {run.mode}): {run.items_total:,} items, {run.results_count:,} results, "
             f"{run.eligible_count:,} eligible, {seconds:.1f} s through Celery"
         )
+        self._print_results(run, options)
+
+    def _print_results(self, run: ScoringRun, options: dict) -> None:
         for capacity in run.capacities_mw:
             self._print_top(run, capacity, options["top"])
         if not options["national"] and len(set(run.capacities_mw)) > 1:
