@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sitesel.web.urls")),
     path("", include("orchestration.web.urls")),
+    path("", include("changelog.web")),
 ]
 
 # Under /api/ even Django's own 404 and 500 pages answer in the API's error shape (config/api/errors.py).

@@ -182,3 +182,27 @@ def test_the_api_root_lists_resources_and_needs_a_sign_in(planner_user):
     for name in ("sites", "scoring-runs", "contracts", "deliveries", "history"):
         assert resources[name].endswith(f"/api/v1/{name}/")
     assert client_for(planner_user).get(resources["history"]).status_code == 200
+
+
+def test_the_site_page_links_to_a_history_page_that_shows_who_and_why(site, planner_user, client):
+    client_for(planner_user).patch(
+        f"/api/v1/sites/{site.pk}/", {"notes": "fenced"}, format="json", HTTP_X_CHANGE_REASON="survey done"
+    )
+    client.force_login(planner_user)
+    assert f"/history/site/{site.pk}/" in client.get(f"/sites/{site.pk}/").content.decode()
+    page = client.get(f"/history/site/{site.pk}/").content.decode()
+    assert "survey done" in page and "erin-planner" in page and "fenced" in page
+    assert client.get("/history/not-a-type/1/").status_code == 404
+
+
+def test_history_pages_are_for_internal_readers_only(site, django_user_model, client):
+    outsider = django_user_model.objects.create_user("no-role", password="x")
+    client.force_login(outsider)
+    assert client.get(f"/history/site/{site.pk}/").status_code == 403
+
+
+def test_the_admin_change_page_links_to_the_objects_events(site, admin_client):
+    page = admin_client.get(f"/admin/sitesel/site/{site.pk}/change/").content.decode()
+    assert f"obj=sitesel.Site:{site.pk}" in page
+    events = admin_client.get(f"/admin/pghistory/events/?method=tracks&obj=sitesel.Site:{site.pk}")
+    assert events.status_code == 200 and "Change log test site" in events.content.decode()
