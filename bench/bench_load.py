@@ -1,6 +1,7 @@
 """Load benchmark: the API under gunicorn on loopback, token-authenticated, in bounded runs.
 
     .venv/bin/python bench/bench_load.py [--workers 2] [--worker-class gthread] [--threads 4] [--preload]
+                                         [--audit-rounds 2] [--no-audit-compare]
                                          [--concurrency 8] [--seconds 20] [--warmup 5]
                                          [--compare sync:3,gthread:2x4,gthread:3x4,gthread:2x8]
 
@@ -12,6 +13,8 @@ Each route gets a warm-up, then a bounded run from an asyncio client with keep-a
 concurrency, requests, req/s, p50, p99, errors, target and pass/fail, and the CPU time per request that gunicorn's
 processes, their PostgreSQL backends and the client used (from /proc: steadier than req/s on a shared machine).
 It exits 1 if any response was not a 200, 2 if every response was a 200 but a target was missed.
+Then the write routes (site and contract PATCHes) run with the change log off and on, alternating `--audit-rounds`
+times, and the table gives on/off req/s against the budget (on >= 90 % of off; docs/audit.md).
 `--compare` first runs the detail route once per gunicorn configuration (workers, or workers x threads) and prints
 that table too. The client runs on the same cores as gunicorn and PostgreSQL: its CPU is counted against the
 server's throughput. The defaults are the configuration chosen in docs/reliability.md §6.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import secrets
 import signal
@@ -38,6 +42,10 @@ sys.path.insert(0, str(ROOT))
 # Its own database and Redis DB (override them when several checkouts share one machine).
 DB_NAME = os.environ.get("BENCH_LOAD_DB", "sitesel_load")
 REDIS_DB = int(os.environ.get("BENCH_LOAD_REDIS_DB", "10"))
+# Rows the write routes spread over (so requests do not all queue on one row lock), and the change-log
+# budget: writes with the change log on keep at least this share of the req/s they reach with it off.
+WRITE_ROWS = 16
+AUDIT_MIN_RATIO = 0.90
 
 
 def _env() -> dict[str, str]:
@@ -72,7 +80,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from knox.models import get_token_model  # noqa: E402
 
-from orchestration.models import Delivery  # noqa: E402
+from orchestration.models import Contract, Delivery  # noqa: E402
 from sitesel.models import Site  # noqa: E402
 
 
@@ -82,6 +90,9 @@ class Route:
     path: str
     min_rps: float | None = None
     max_p99_ms: float | None = None
+    method: str = "GET"
+    # A write cycles through these (path, JSON body) pairs, so every request really changes a row.
+    writes: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def target(self) -> str:
@@ -95,6 +106,7 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     failures: int = 0  # connection errors and malformed responses
+    sent: int = 0
     seconds: float = 0.0
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # gunicorn, postgres, client: CPU used in the run
 
@@ -120,6 +132,8 @@ def prepare() -> dict[str, str]:
     _, token = get_token_model().objects.create(planner)
     return {
         "site": str(Site.objects.order_by("pk").values_list("pk", flat=True).first()),
+        "write_sites": Site.objects.order_by("pk").values_list("pk", flat=True)[:WRITE_ROWS],
+        "write_contracts": Contract.objects.order_by("pk").values_list("pk", flat=True)[:WRITE_ROWS],
         "sites": str(Site.objects.count()),
         "deliveries": str(Delivery.objects.count()),
         "token": token,
@@ -132,7 +146,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_start(*, port: int, workers: int, worker_class: str, threads: int, preload: bool) -> subprocess.Popen:
+def gunicorn_start(
+    *, port: int, workers: int, worker_class: str, threads: int, preload: bool, settings: str = "config.settings.base"
+) -> subprocess.Popen:
     # The deployments' configuration file (the server `make demo` and the Dockerfile run); the flags below set the
     # configuration being measured.
     command = [
@@ -143,7 +159,7 @@ def gunicorn_start(*, port: int, workers: int, worker_class: str, threads: int, 
     ]  # fmt: skip
     if preload:
         command.append("--preload")
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": settings})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -166,11 +182,20 @@ def gunicorn_stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def request_bytes(path: str, token: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
-        "X-Forwarded-Proto: https\r\nAccept: application/json\r\nConnection: keep-alive\r\n\r\n"
-    ).encode()
+def request_bytes(path: str, token: str, method: str = "GET", body: bytes = b"") -> bytes:
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
+        "X-Forwarded-Proto: https\r\nAccept: application/json\r\nConnection: keep-alive\r\n"
+    )
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+def route_payloads(route: Route, token: str) -> list[bytes]:
+    if not route.writes:
+        return [request_bytes(route.path, token)]
+    return [request_bytes(path, token, route.method, body) for path, body in route.writes]
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
@@ -192,14 +217,15 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes
     return status, keep, await reader.readexactly(length)
 
 
-async def _client(port: int, payload: bytes, deadline: float, stats: Stats) -> None:
+async def _client(port: int, payloads: list[bytes], deadline: float, stats: Stats) -> None:
     reader = writer = None
     while time.perf_counter() < deadline:
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             started = time.perf_counter()
-            writer.write(payload)
+            stats.sent += 1
+            writer.write(payloads[stats.sent % len(payloads)])
             status, keep, _ = await _read_response(reader)
             stats.latencies.append(time.perf_counter() - started)
             stats.statuses[status] = stats.statuses.get(status, 0) + 1
@@ -213,11 +239,11 @@ async def _client(port: int, payload: bytes, deadline: float, stats: Stats) -> N
         writer.close()
 
 
-async def _load(port: int, payload: bytes, concurrency: int, seconds: float) -> Stats:
+async def _load(port: int, payloads: list[bytes], concurrency: int, seconds: float) -> Stats:
     stats = Stats()
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_client(port, payload, deadline, stats) for _ in range(concurrency)))
+    await asyncio.gather(*(_client(port, payloads, deadline, stats) for _ in range(concurrency)))
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -262,13 +288,13 @@ def run_route(
 ) -> Stats:
     """Warm up, then one bounded run; also the CPU that gunicorn's workers, their PostgreSQL backends and this
     client used during the run (the machine is shared, so CPU per request is the steadier figure)."""
-    payload = request_bytes(route.path, token)
+    payloads = route_payloads(route, token)
     if warmup > 0:
-        asyncio.run(_load(port, payload, concurrency, warmup))
+        asyncio.run(_load(port, payloads, concurrency, warmup))
     groups = {"gunicorn": _children(server.pid) | {server.pid}, "postgres": _db_backends()}
     before = {name: _cpu_seconds(pids) for name, pids in groups.items()}
     client_before = time.process_time()
-    stats = asyncio.run(_load(port, payload, concurrency, seconds))
+    stats = asyncio.run(_load(port, payloads, concurrency, seconds))
     stats.cpu_seconds["client"] = time.process_time() - client_before
     groups["postgres"] |= _db_backends()
     for name, pids in groups.items():
@@ -282,7 +308,7 @@ def check_response(port: int, route: Route, token: str) -> dict:
 
     async def one() -> tuple[int, bytes]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(request_bytes(route.path, token))
+        writer.write(route_payloads(route, token)[0])
         status, _, body = await _read_response(reader)
         writer.close()
         return status, body
@@ -322,6 +348,79 @@ def parse_config(text: str) -> tuple[str, int, int]:
     return kind, int(workers), int(threads or 1)
 
 
+def write_routes(ids: dict) -> list[Route]:
+    """PATCHes a planner makes all day: a site's notes, a contract's late penalty. Each request changes its row
+    (two values alternate), so with the change log on every request writes a change row."""
+    sites = tuple(
+        (f"/api/v1/sites/{pk}/", json.dumps({"notes": f"bench note {variant}"}).encode())
+        for variant in (0, 1) for pk in ids["write_sites"]
+    )  # fmt: skip
+    contracts = tuple(
+        (f"/api/v1/contracts/{pk}/", json.dumps({"late_penalty_per_day": f"{penalty}.00"}).encode())
+        for penalty in (1000, 2000) for pk in ids["write_contracts"]
+    )  # fmt: skip
+    return [
+        Route("site PATCH (notes)", "/api/v1/sites/", method="PATCH", writes=sites),
+        Route("contract PATCH (late penalty)", "/api/v1/contracts/", method="PATCH", writes=contracts),
+    ]
+
+
+def audit_compare(args, ids: dict) -> bool:
+    """Write routes with the change log off (triggers disabled, no context middleware) and on, alternating
+    `--audit-rounds` times in this one run; prints the table; True when every route keeps AUDIT_MIN_RATIO."""
+    routes = write_routes(ids)
+    totals: dict[tuple[str, str], Stats] = {}
+    logging.getLogger("pgtrigger").setLevel(logging.WARNING)  # it logs every trigger it enables or disables
+    try:
+        for _ in range(args.audit_rounds):
+            for mode in ("off", "on"):
+                with open(os.devnull, "w") as quiet:
+                    call_command("pgtrigger", "disable" if mode == "off" else "enable", stdout=quiet)
+                port = free_port()
+                settings = "bench.settings_no_audit" if mode == "off" else "config.settings.base"
+                server = gunicorn_start(
+                    port=port, workers=args.workers, worker_class=args.worker_class, threads=args.threads,
+                    preload=args.preload, settings=settings,
+                )  # fmt: skip
+                try:
+                    for route in routes:
+                        check_response(port, route, ids["token"])
+                        stats = run_route(server, port, route, ids["token"], concurrency=args.concurrency,
+                                          seconds=args.seconds, warmup=args.warmup)  # fmt: skip
+                        total = totals.setdefault((route.name, mode), Stats())
+                        total.latencies += stats.latencies
+                        total.failures += stats.failures
+                        total.seconds += stats.seconds
+                        for code, n in stats.statuses.items():
+                            total.statuses[code] = total.statuses.get(code, 0) + n
+                        for name, cpu in stats.cpu_seconds.items():
+                            total.cpu_seconds[name] = total.cpu_seconds.get(name, 0.0) + cpu
+                finally:
+                    gunicorn_stop(server)
+    finally:
+        with open(os.devnull, "w") as quiet:
+            call_command("pgtrigger", "enable", stdout=quiet)
+    rows, ok = [], True
+    for route in routes:
+        off, on = totals[(route.name, "off")], totals[(route.name, "on")]
+        rps = {mode: len(t.latencies) / t.seconds for mode, t in (("off", off), ("on", on))}
+        ratio = rps["on"] / rps["off"] if rps["off"] else 0.0
+        passed = ratio >= AUDIT_MIN_RATIO and off.errors == on.errors == 0
+        ok = ok and passed
+        for mode, t in (("off", off), ("on", on)):
+            server_cpu = t.cpu_seconds.get("gunicorn", 0) + t.cpu_seconds.get("postgres", 0)
+            cpu = 1000 * server_cpu / max(1, len(t.latencies))
+            rows.append([route.name, mode, str(len(t.latencies)), f"{rps[mode]:.0f}", f"{t.percentile_ms(0.5):.1f}",
+                         f"{t.percentile_ms(0.99):.1f}", str(t.errors), f"{cpu:.2f}",
+                         f"{ratio:.2f}" if mode == "on" else "",
+                         ("pass" if passed else "FAIL") if mode == "on" else ""])  # fmt: skip
+    print(f"\nWrites with the change log off and on ({args.audit_rounds} alternating rounds of {args.seconds:g} s per "
+          f"route and mode; budget: on >= {AUDIT_MIN_RATIO:.0%} of off req/s):")  # fmt: skip
+    print_table(["route", "change log", "requests", "req/s", "p50 ms", "p99 ms", "errors",
+                 "CPU ms/req (server+db)", "on/off", "result"], rows)  # fmt: skip
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2)
@@ -331,6 +430,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--audit-rounds", type=int, default=2, help="off/on rounds of the change-log comparison")
+    parser.add_argument("--no-audit-compare", action="store_true", help="skip the change-log write comparison")
     parser.add_argument(
         "--compare", default="", help="gunicorn configurations for the detail route, e.g. sync:2,gthread:2x4"
     )
@@ -389,10 +490,11 @@ def main() -> int:
     finally:
         gunicorn_stop(server)
     print_table(header, rows)
-    # Any response that is not a 200 fails the bench (1); a missed throughput or latency target is 2.
+    audit_ok = True if args.no_audit_compare else audit_compare(args, ids)
+    # Any response that is not a 200 fails the bench (1); a missed throughput, latency or change-log target is 2.
     if errors:
         return 1
-    return 0 if targets_met == len(routes) else 2
+    return 0 if targets_met == len(routes) and audit_ok else 2
 
 
 if __name__ == "__main__":

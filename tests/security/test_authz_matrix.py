@@ -41,12 +41,15 @@ INTERNAL_WRITE = "internal_write"  # admin, planner
 OWNED_READ = "owned_read"  # admin, planner, viewer; a supplier its own rows only
 OWNED_WRITE = "owned_write"  # admin, planner (suppliers never write these)
 SHIP_NOTICE = "ship_notice"  # admin, planner; a supplier on its own lines only
+SCOPED_READ = "scoped_read"  # admin, planner, viewer; a supplier what concerns it (API root, its own rows' history)
 ADMIN_ONLY = "admin_only"  # admin
 
 CRUD = {"get": INTERNAL_READ, "put": INTERNAL_WRITE, "patch": INTERNAL_WRITE, "delete": INTERNAL_WRITE}
 OWNED_CRUD = {"get": OWNED_READ, "put": OWNED_WRITE, "patch": OWNED_WRITE, "delete": OWNED_WRITE}
 V1 = "/api/v1"
 POLICY: dict[str, dict[str, str]] = {
+    f"{V1}/": {"get": SCOPED_READ},
+    f"{V1}/history/": {"get": SCOPED_READ},
     f"{V1}/auth/login/": {"post": PUBLIC},
     f"{V1}/auth/logout/": {"post": SIGNED_IN},
     f"{V1}/auth/logout-all/": {"post": SIGNED_IN},
@@ -216,8 +219,8 @@ def expected(policy: str, role: str, tenant: str | None) -> bool:
     if policy == SIGNED_IN or role in ("admin", "planner"):
         return True
     if role == "viewer":
-        return policy in (INTERNAL_READ, OWNED_READ)
-    if role in SUPPLIER_ROLES and policy in (OWNED_READ, SHIP_NOTICE):
+        return policy in (INTERNAL_READ, OWNED_READ, SCOPED_READ)
+    if role in SUPPLIER_ROLES and policy in (OWNED_READ, SHIP_NOTICE, SCOPED_READ):
         return tenant is None or tenant == SUPPLIER_ROLES[role]
     return False
 
