@@ -21,7 +21,7 @@ def object_history(request, object_type: str, pk: int):
     if object_type not in audited_models():
         raise Http404("No change log for this kind of object.")
     rows = history_rows(
-        access=user_access(request.user), filters=HistoryFilter(object_type=object_type, object_id=str(pk))
+        access=user_access(request.user), filters=HistoryFilter(object_type=object_type, object_id=pk)
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     names = actor_names(list(page))

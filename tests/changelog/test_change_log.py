@@ -206,3 +206,22 @@ def test_the_admin_change_page_links_to_the_objects_events(site, admin_client):
     assert f"obj=sitesel.Site:{site.pk}" in page
     events = admin_client.get(f"/admin/pghistory/events/?method=tracks&obj=sitesel.Site:{site.pk}")
     assert events.status_code == 200 and "Change log test site" in events.content.decode()
+
+
+def test_pages_follow_one_newest_first_order_across_change_tables(site, planner_user):
+    client = client_for(planner_user)
+    Scenario = site._meta.apps.get_model("sitesel", "Scenario")
+    scenario = Scenario.objects.create(name="Paged scenario", spec={})
+    for n in range(3):
+        client.patch(f"/api/v1/sites/{site.pk}/", {"notes": f"edit {n}"}, format="json")
+        Scenario.objects.filter(pk=scenario.pk).update(description=f"edit {n}")
+    everything = history(client)
+    paged = []
+    for page in (1, 2, 3, 4):
+        response = client.get("/api/v1/history/", {"page_size": 2, "page": page})
+        assert response.status_code == 200
+        paged += response.json()["results"]
+    assert len(everything) == 8 == response.json()["count"]
+    assert [entry["id"] for entry in paged] == [entry["id"] for entry in everything]
+    stamps = [(entry["at"], int(entry["id"].rsplit(":", 1)[1])) for entry in everything]
+    assert [at for at, _ in stamps] == sorted((at for at, _ in stamps), reverse=True)
