@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.validators import validate_plain_name
 from sitesel.models.sites import Site
-from sitesel.validators import validate_plain_name
 
 
 class Scenario(models.Model):

@@ -6,9 +6,9 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 
+from core.validators import validate_plain_name
 from sitesel.domain.site_status import SiteStatus
 from sitesel.models.layers import ALBERS_SRID
-from sitesel.validators import validate_plain_name
 
 
 class Site(models.Model):

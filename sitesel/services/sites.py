@@ -9,8 +9,8 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 
+from core.errors import Conflict
 from sitesel.domain.site_status import StatusMoveNotAllowed, check_status_move
-from sitesel.errors import Conflict
 from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.sites import read_sites
 from sitesel.models import Site, SiteStatusEvent
