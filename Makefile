@@ -12,7 +12,7 @@ setup:
 
 # Fault drills (docs/reliability.md §4): kill -9 workers, Redis and PostgreSQL on private instances; two beats.
 drills:
-	bash scripts/setup.sh >/dev/null && . .run/env && .venv/bin/python bench/drills.py
+	bash scripts/setup.sh >/dev/null && . .run/env && .venv/bin/python bench/drills
 
 # Known vulnerabilities in every installed package (docs/reliability.md §7); needs PyPI's JSON API or OSV.
 audit:

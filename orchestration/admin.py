@@ -13,6 +13,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
+from core.admin import ReadOnlyAdminMixin
+from core.errors import ApplicationError, DomainError
 from orchestration.models import (
     Alert,
     BlockEvent,
@@ -41,38 +43,19 @@ from orchestration.services.blocks import (
 from orchestration.services.checks import (
     feed_review_resolve,
     supplier_check_request,
-    supplier_check_schedule_ensure,
 )
 from orchestration.services.deliveries import DATE_FIELDS, delivery_create, delivery_update
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
-from sitesel.errors import ApplicationError
+from orchestration.services.suppliers import supplier_delete, supplier_save
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Histories written by services only."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- projects and blocks ----------------------------------------------------------------------------------
@@ -148,9 +131,8 @@ def _transition_action(state: State):
                     reason=f"admin action by {request.user}",
                 )
                 modeladmin.message_user(request, f"{block} → {state.label}")
-            except ApplicationError as exc:
-                reasons = getattr(getattr(exc, "domain_error", None), "reasons", ())
-                detail = "; ".join(r.message for r in reasons) or exc.message
+            except DomainError as exc:  # a refused move lists each reason (input and lines at fault)
+                detail = "; ".join(r.message for r in exc.reasons) or exc.message
                 modeladmin.message_user(request, f"{block}: {detail}", level=messages.ERROR)
 
     move.__name__ = f"move_to_{state.value}"
@@ -308,8 +290,14 @@ class SupplierAdmin(admin.ModelAdmin):
     actions = ("run_check_now", "refresh_reliability")
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        supplier_check_schedule_ensure(supplier=obj)
+        supplier_save(supplier=obj)
+
+    def delete_model(self, request, obj):
+        supplier_delete(supplier=obj)
+
+    def delete_queryset(self, request, queryset):
+        for supplier in queryset:
+            supplier_delete(supplier=supplier)
 
     @admin.action(description="Run the status check now (queued for the worker)")
     def run_check_now(self, request, queryset):

@@ -1,6 +1,6 @@
 """Reading and validating supplier status feeds (schema: docs/supplier-feeds.md).
 
-Two kinds: an HTTPS JSON document (fetched with orchestration.http) and a directory of CSV ship-notice
+Two kinds: an HTTPS JSON document (fetched with orchestration.outbound) and a directory of CSV ship-notice
 files. Both yield the same rows. A document that is not a feed at all (not JSON, wrong schema version,
 unknown top-level field, unknown CSV column, too big) fails the whole check: nothing is applied. A
 row that is invalid, carries an unknown value or names an unknown contract line is held for review
@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from rest_framework import serializers
 
-from orchestration import http
-from orchestration.models import Supplier
-from orchestration.services.deliveries import NOTICE_STATUSES
+from orchestration import outbound
+from orchestration.models import Delivery, Supplier
 
 SCHEMA_VERSION = 1
 MAX_ROWS = 10_000
@@ -58,7 +57,7 @@ class ShipNoticeSerializer(serializers.Serializer):
 
     shipment_ref = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$", max_length=100)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
-    status = serializers.ChoiceField(choices=NOTICE_STATUSES)
+    status = serializers.ChoiceField(choices=Delivery.NoticeStatus.values)
     promised_date = serializers.DateField(required=False, allow_null=True)
     confirmed_date = serializers.DateField(required=False, allow_null=True)
     expected_date = serializers.DateField(required=False, allow_null=True)
@@ -179,9 +178,9 @@ def read_csv_drop(supplier: Supplier) -> list[FeedRow]:
 
 
 def read_feed(supplier: Supplier) -> list[FeedRow]:
-    """All rows of the supplier's feed; raises FeedInvalid or an orchestration.http.OutboundError."""
+    """All rows of the supplier's feed; raises FeedInvalid or an orchestration.outbound.OutboundError."""
     if supplier.feed_kind == Supplier.FeedKind.HTTPS_JSON:
-        fetched = http.get(supplier.feed_url, allowed_host=supplier.feed_allowed_host)
+        fetched = outbound.get(supplier.feed_url, allowed_host=supplier.feed_allowed_host)
         return parse_json(fetched.body)
     if supplier.feed_kind == Supplier.FeedKind.CSV_DROP:
         return read_csv_drop(supplier)

@@ -1,5 +1,5 @@
 """A threaded HTTP server on a free loopback port, serving from a daemon thread: the stand-in supplier
-feeds of the tests and of the fault drills (bench/drills.py), which differ only in their request handler."""
+feeds of the tests and of the fault drills (bench/drills/), which differ only in their request handler."""
 
 from __future__ import annotations
 

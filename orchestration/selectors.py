@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Max, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from config.api.roles import INTERNAL_READERS, user_access
@@ -143,3 +143,22 @@ def feed_review_list(*, scope: Scope) -> QuerySet[FeedReview]:
 
 def check_run_list(*, scope: Scope) -> QuerySet[SupplierCheckRun]:
     return _own(SupplierCheckRun.objects.select_related("supplier"), scope, "supplier_id")
+
+
+def block_gating_lines(*, block_id: int) -> QuerySet:
+    """Rows (dicts) of the lines gating a block, in one query: `id`, `contract__reference`, `line_no`, `category`,
+    `quantity`, `received_qty` (sum over its deliveries), `awaiting_install` (received deliveries not installed)
+    and `last_installed` (date). orchestration.domain.alignment turns them into received and installed."""
+    return (
+        ContractLine.objects.filter(blocks=block_id)
+        .annotate(
+            received_qty=Coalesce(Sum("deliveries__received_quantity"), ZERO),
+            awaiting_install=Count(
+                "deliveries", filter=Q(deliveries__received_quantity__gt=0, deliveries__installed=False)
+            ),
+            last_installed=Max("deliveries__installed_on"),
+        )
+        .values("id", "contract__reference", "line_no", "category", "quantity", "received_qty", "awaiting_install",
+                "last_installed")  # fmt: skip
+        .order_by("id")
+    )

@@ -15,8 +15,9 @@ from django.db.models import F, Func
 from leaflet.admin import LeafletAdminWidget, LeafletGeoAdmin
 from leaflet.forms.widgets import LeafletWidget
 
+from core.admin import ReadOnlyAdminMixin
+from core.errors import ApplicationError
 from sitesel import selectors
-from sitesel.errors import ApplicationError
 from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteStatusEvent
 from sitesel.services.site_edit import EDITABLE_FIELDS, site_create, site_delete, site_update
 from sitesel.services.sites import site_derived_refresh, site_status_change
@@ -26,19 +27,6 @@ MAP_CHANGE_FORM = "admin/sitesel/map_change_form.html"
 
 # Our base layer for every admin map (LEAFLET_CONFIG has TILES = [], so nothing is fetched from the internet).
 MAP_MEDIA = forms.Media(js=["sitesel/admin/boundaries.js"], css={"all": ["sitesel/admin/map.css"]})
-
-
-class ReadOnlyAdminMixin:
-    """View-only: the rows are written by imports or services, never by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyMapWidget(LeafletWidget):

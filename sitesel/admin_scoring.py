@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 
-from sitesel.admin import ReadOnlyAdminMixin
-from sitesel.domain.errors import DomainError
-from sitesel.errors import ApplicationError
+from core.admin import ReadOnlyAdminMixin
+from core.errors import DomainError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.services.scoring import scenario_spec_validate, scoring_run_create
 
@@ -38,7 +37,7 @@ class ScenarioAdmin(admin.ModelAdmin):
         for scenario in queryset:
             try:
                 run = scoring_run_create(scenario=scenario, actor=request.user)
-            except (ApplicationError, DomainError) as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{scenario}: {exc.message}", messages.ERROR)
                 continue
             self.message_user(request, f"Started scoring run {run.pk} for {scenario} ({run.items_total} sites).")

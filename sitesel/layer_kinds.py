@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sitesel.geo_codes import STATE_FIPS_TO_POSTAL, STATE_NAME_TO_POSTAL
+from sitesel.domain.geo_codes import STATE_FIPS_TO_POSTAL, STATE_NAME_TO_POSTAL
 
 FAMILY_CHOICES = [
     ("power", "Power"), ("fuel", "Fuel"), ("land", "Land"), ("labor", "Labor"), ("interconnect", "Interconnect"),

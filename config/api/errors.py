@@ -20,8 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sitesel.domain.errors import DomainError
-from sitesel.errors import ApplicationError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 # Seconds a client should wait before retrying while the database is away (a restart takes a few seconds).
@@ -55,9 +54,8 @@ def error_body(code: str, message: str, errors: list[dict[str, str | None]] | No
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, ApplicationError | DomainError):
-        errors = [{"field": exc.field, "code": exc.code, "message": exc.message}]
-        return Response(error_body(exc.code, exc.message, errors), status=exc.http_status)
+    if isinstance(exc, DomainError):  # every domain and service error of both apps, translated here only
+        return Response(error_body(exc.code, exc.message, exc.as_error_list()), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):  # Django would answer with a 400 HTML page
         message = f"The request body is too large (over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)."
         return Response(error_body("too_large", message), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

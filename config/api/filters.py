@@ -10,11 +10,15 @@ choices from a per-request queryset.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
+from config.api.roles import INTERNAL_READERS, user_role
 
 
 class BoundedIdField(forms.ModelChoiceField):
@@ -55,3 +59,16 @@ class BoundedNumberFilter(django_filters.Filter):
     max_value=100)`; `integer=True` for integer columns."""
 
     field_class = BoundedNumberField
+
+
+def internal_choices(selector: Callable[[], QuerySet]) -> Callable:
+    """A filter's choices of planning data: the selector's rows for the roles that read them, none for anyone else
+    (or without a request, e.g. for the schema); an IdChoiceFilter's queryset."""
+
+    def choices(request) -> QuerySet:
+        rows = selector()
+        if request is None or user_role(request.user) not in INTERNAL_READERS:
+            return rows.none()
+        return rows
+
+    return choices

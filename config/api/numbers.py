@@ -1,7 +1,7 @@
 """Numbers from query strings, parsed only when short and plain: no exponent, bounded length, bounded value.
 
 `Decimal("-1E+300000")` is cheap to build, but turning it into an int for an integer column writes out 300,000
-digits (quadratic in the exponent: 3.7 s for 1E+300000, 35 s for 1E+1000000, holding a worker). A query
+digits (quadratic in the exponent, holding a worker for seconds: docs/reliability.md, hostile-user finding 1). A query
 parameter here is refused (400, naming it) unless it matches a plain decimal pattern of at most MAX_CHARS
 characters, before anything converts it.
 """

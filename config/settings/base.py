@@ -227,7 +227,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "orchestration.models.Delivery.Status",
         "FeedReviewStatusEnum": "orchestration.models.FeedReview.Status",
         "SupplierCheckRunStatusEnum": "orchestration.models.SupplierCheckRun.Status",
-        "ShipNoticeStatusEnum": "orchestration.services.deliveries.NOTICE_STATUSES",
+        "ShipNoticeStatusEnum": "orchestration.models.Delivery.NoticeStatus",
         "AlignmentStatusEnum": "orchestration.api.serializers.ALIGNMENT_STATUSES",
         "FeedReviewClosingStatusEnum": "orchestration.api.serializers.REVIEW_CLOSING_STATUSES",
     },
@@ -268,7 +268,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-# The sweeper (sitesel/services/sweeper.py), a beat task every SWEEPER_INTERVAL_SECONDS, re-enqueues scoring
+# The sweeper (core/sweeper.py), a beat task every SWEEPER_INTERVAL_SECONDS, re-enqueues scoring
 # runs and supplier checks that showed no progress (heartbeat) for WORK_LEASE_SECONDS: a whole worker killed
 # with SIGKILL leaves its message unacked until the visibility timeout above, and a Redis restart without
 # persistence loses queued messages. The lease must exceed the longest silent step: one scoring chunk, or a

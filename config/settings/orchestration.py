@@ -10,7 +10,7 @@ import environ
 _env = environ.Env()
 _env.smart_cast = False
 
-# --- outbound HTTP (orchestration/http.py) ---------------------------------------------------
+# --- outbound HTTP (orchestration/outbound.py) ---------------------------------------------------
 # Hosts a supplier's JSON feed may be on (exact names, or ".example.com" for a domain and its
 # subdomains). A supplier's own `feed_allowed_host` must also match: both lists must agree.
 SUPPLIER_FEED_ALLOWED_HOSTS = _env.list("SUPPLIER_FEED_ALLOWED_HOSTS", default=[])

@@ -11,7 +11,7 @@ from functools import lru_cache
 import django_filters
 from django.db.models import F, Q, QuerySet
 
-from config.api.filters import BoundedNumberFilter, IdChoiceFilter
+from config.api.filters import BoundedNumberFilter, IdChoiceFilter, internal_choices
 from orchestration import selectors
 from orchestration.models import (
     Alert,
@@ -27,14 +27,13 @@ from orchestration.models import (
     Supplier,
     SupplierCheckRun,
 )
-from sitesel.api.filters import internal_choices
 from sitesel.selectors import site_list
 
 
 @lru_cache(maxsize=1024)
 def _rows(selector: Callable[..., QuerySet], scope: selectors.Scope) -> QuerySet:
     # Built once per (resource, scope): the filter form is made on every list request, and building the lists'
-    # querysets (joins, sums) took about 1 ms a request. The form field clones it (`.all()`); this one is never run.
+    # querysets (joins, sums) costs every request. The form field clones it (`.all()`); this one is never run.
     return selector(scope=scope)
 
 

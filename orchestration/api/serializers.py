@@ -8,6 +8,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.errors import ApplicationError
+from core.validators import validate_plain_name
+from orchestration.domain.alignment import InputStatus, lines_installed, lines_received
 from orchestration.feeds import ShipNoticeSerializer
 from orchestration.models import (
     Alert,
@@ -26,13 +29,11 @@ from orchestration.models import (
     SupplierCheckRun,
 )
 from orchestration.services.contracts import contract_line_blocks_check
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringRun, Site
-from sitesel.validators import validate_plain_name
 
 __all__ = ["ShipNoticeSerializer"]
 
-ALIGNMENT_STATUSES = ("installed", "received", "on_track", "late", "missing", "not_required")
+ALIGNMENT_STATUSES = [status.value for status in InputStatus]  # the domain's rule names them
 REVIEW_CLOSING_STATUSES = ("resolved", "dismissed")
 
 
@@ -356,13 +357,12 @@ class ContractLineSerializer(serializers.ModelSerializer):
         extra_kwargs = {"quantity": {"min_value": 0}, "unit_value": {"min_value": 0}}
 
     def get_received(self, line) -> bool:
-        return getattr(line, "received_quantity", 0) >= line.quantity
+        return bool(lines_received(getattr(line, "received_quantity", 0), line.quantity))
 
     def get_installed(self, line) -> bool:
-        return (
-            self.get_received(line)
-            and getattr(line, "awaiting_install", 1) == 0
-            and getattr(line, "installed_deliveries", 0) > 0
+        received = self.get_received(line)
+        return bool(
+            lines_installed(received, getattr(line, "awaiting_install", 1), getattr(line, "installed_deliveries", 0))
         )
 
     def validate(self, attrs):

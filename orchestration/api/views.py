@@ -11,17 +11,26 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.errors import error_body
 from config.api.throttling import ExpensiveReadThrottle
+from core.api import ERROR_400, ERROR_401, ERROR_403, ERROR_409, ERROR_429, ErrorResponseSerializer
+from core.errors import Conflict
 from orchestration import selectors
 from orchestration.api import filters
 from orchestration.api import serializers as s
 from orchestration.api.permissions import ShipNoticeWriters
 from orchestration.models import Source
 from orchestration.selectors import user_scope
-from orchestration.services.blocks import TransitionRefused, block_facts_update, block_plan_update, block_transition
-from orchestration.services.checks import feed_review_resolve, supplier_check_request, supplier_check_schedule_ensure
-from orchestration.services.contracts import contract_create
+from orchestration.services.blocks import block_facts_update, block_plan_update, block_transition
+from orchestration.services.bom import bom_line_create, bom_line_delete, bom_line_update
+from orchestration.services.checks import feed_review_resolve, supplier_check_request
+from orchestration.services.contracts import (
+    contract_create,
+    contract_delete,
+    contract_line_create,
+    contract_line_delete,
+    contract_line_update,
+    contract_update,
+)
 from orchestration.services.deliveries import (
     delivery_create,
     delivery_install,
@@ -30,16 +39,10 @@ from orchestration.services.deliveries import (
     ship_notice_apply,
 )
 from orchestration.services.forecast import block_alignment, project_forecast
-from orchestration.services.projects import project_create
-from sitesel.api.serializers import ErrorResponseSerializer
-from sitesel.api.views import ERROR_429
-from sitesel.errors import Conflict
+from orchestration.services.projects import project_create, project_update
+from orchestration.services.suppliers import supplier_create, supplier_delete, supplier_update
 
-ERROR_400 = OpenApiResponse(ErrorResponseSerializer, description="Invalid input; `field` names the first bad one.")
-ERROR_401 = OpenApiResponse(ErrorResponseSerializer, description="No or bad token.")
-ERROR_403 = OpenApiResponse(ErrorResponseSerializer, description="Writes need the planner role.")
 ERROR_404 = OpenApiResponse(ErrorResponseSerializer, description="Not found (or not yours).")
-ERROR_409 = OpenApiResponse(ErrorResponseSerializer, description="Not allowed now; `message` says why.")
 TRANSITION_409 = OpenApiResponse(s.TransitionErrorSerializer, description="Refused: `errors` lists every reason.")
 READ = {401: ERROR_401, 404: ERROR_404}
 WRITE = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
@@ -106,8 +109,10 @@ class ProjectViewSet(
         return Response(s.ProjectSerializer(project, context=self.get_serializer_context()).data, status=201)
 
     def update(self, request, *args, **kwargs):
-        super().update(request, *args, **kwargs)
-        project = self.get_queryset().get(pk=kwargs["pk"])
+        data = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        project = project_update(project=data.instance, **data.validated_data)
+        project = self.get_queryset().get(pk=project.pk)
         return Response(s.ProjectSerializer(project, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={200: s.ForecastSerializer, **READ, 429: ERROR_429},
@@ -146,12 +151,7 @@ class BlockViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
         block = self.get_object()
         data = s.BlockTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            block = block_transition(block=block, actor=request.user, **data.validated_data)
-        except TransitionRefused as exc:
-            domain = exc.domain_error
-            body = error_body(domain.code, domain.message, domain.as_error_list())
-            return Response(body, status=status.HTTP_409_CONFLICT)
+        block = block_transition(block=block, actor=request.user, **data.validated_data)
         return Response(s.BlockSerializer(self.get_queryset().get(pk=block.pk)).data)
 
     @extend_schema(
@@ -202,6 +202,15 @@ class BomLineViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     serializer_class = s.BomLineSerializer
     filterset_class = filters.BomLineFilter
 
+    def perform_create(self, serializer):
+        serializer.instance = bom_line_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = bom_line_update(line=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        bom_line_delete(line=instance)
+
 
 # --- suppliers, contracts, lines, deliveries ---------------------------------------------------------------------
 
@@ -216,10 +225,13 @@ class SupplierViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     filterset_class = filters.SupplierFilter
 
     def perform_create(self, serializer):
-        supplier_check_schedule_ensure(supplier=serializer.save())
+        serializer.instance = supplier_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        supplier_check_schedule_ensure(supplier=serializer.save())
+        serializer.instance = supplier_update(supplier=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        supplier_delete(supplier=instance)
 
     @extend_schema(request=None, responses={202: s.SupplierCheckRunSerializer, 401: ERROR_401, 403: ERROR_403,
                                             404: ERROR_404, 400: ERROR_400},
@@ -244,13 +256,11 @@ class ContractViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=contract.pk)  # re-read: lines with receipts
 
     def perform_update(self, serializer):
-        data = serializer.validated_data
-        data.pop("lines_from_bom", None)
-        for name in ("supplier", "project"):
-            if name in data and data[name] != getattr(serializer.instance, name):
-                raise Conflict(f"a contract's {name} cannot change", field=name, code="read_only")
-        contract = serializer.save()
+        contract = contract_update(contract=serializer.instance, **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=contract.pk)
+
+    def perform_destroy(self, instance):
+        contract_delete(contract=instance)
 
 
 @_crud_schema(s.ContractLineSerializer, "contracts")
@@ -266,6 +276,17 @@ class ContractLineViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         if self.action == "ship_notices":
             return [ShipNoticeWriters()]
         return super().get_permissions()
+
+    def perform_create(self, serializer):
+        line = contract_line_create(**serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=line.pk)
+
+    def perform_update(self, serializer):
+        line = contract_line_update(line=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=line.pk)
+
+    def perform_destroy(self, instance):
+        contract_line_delete(line=instance)
 
     @extend_schema(
         request=s.ShipNoticeSerializer,

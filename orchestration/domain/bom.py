@@ -8,8 +8,8 @@ GPUs per rack. Defaults: PUE 1.2, GB200/GB300 NVL72 at 132 kW per 72-GPU rack ->
 Every quantity rule and lead time below carries its basis and source; `docs/orchestration-domain.md`
 has the same table. Lead times: planning value = the *upper* end of the sourced typical range
 (long-lead power gear is where programs slip; a proposal should not start optimistic), the extreme
-tails ("up to 110 weeks") are not used. Rows marked "assumption" have no source in the anchors note
-(/work/shared/docs/domain-and-anchors.md §c) and should be calibrated against real POs.
+tails ("up to 110 weeks") are not used. Rows marked "assumption" have no published source (the sources are
+listed in docs/orchestration-domain.md) and should be calibrated against real POs.
 Proposals only seed contract lines; the forecast uses the suppliers' actual promised dates.
 """
 

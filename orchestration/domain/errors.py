@@ -1,9 +1,8 @@
-"""Domain exceptions with machine-readable reasons.
+"""Orchestration's domain exceptions with machine-readable reasons, on the project's one base (core/errors.py).
 
-The API layer maps `TransitionNotAllowed` (and its subclass `GateNotMet`) to HTTP 409 and returns
-`reasons` as-is, so every reason has a stable `code` a client can branch on, plus the category and
-contract-line refs at fault. Nothing here imports Django: the Django layer wraps these, not the
-other way round.
+The API answers `TransitionNotAllowed` (and its subclass `GateNotMet`) with HTTP 409 and lists `reasons`
+as-is, so every reason has a stable `code` a client can branch on, plus the category and contract-line refs
+at fault. Nothing here imports Django.
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -31,24 +32,6 @@ class Reason:
         }
 
 
-class DomainError(Exception):
-    """Base class; `code` is stable, `http_status` is the status the API should answer with."""
-
-    code = "domain_error"
-    http_status = 400
-
-    def __init__(self, message: str, reasons: Iterable[Reason] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reasons: tuple[Reason, ...] = tuple(reasons)
-
-    def as_error_list(self) -> list[dict[str, Any]]:
-        """Rows for the API's `errors` list ({field, code, message} plus category and line refs)."""
-        if not self.reasons:
-            return [{"field": None, "code": self.code, "message": self.message}]
-        return [{"field": None, **reason.to_dict()} for reason in self.reasons]
-
-
 class InvalidInput(DomainError, ValueError):
     """Input the domain cannot compute on (negative MW, array length mismatch, bad index...)."""
 
@@ -62,7 +45,7 @@ class UnknownState(DomainError, ValueError):
 
     def __init__(self, state: object) -> None:
         message = f"unknown block state {state!r}"
-        super().__init__(message, (Reason("unknown_state", message),))
+        super().__init__(message, reasons=(Reason("unknown_state", message),))
         self.state = state
 
 
@@ -75,7 +58,7 @@ class TransitionNotAllowed(DomainError):
     def __init__(self, from_state: str, to_state: str, reasons: Iterable[Reason]) -> None:
         reasons = tuple(reasons)
         detail = "; ".join(r.message for r in reasons) or "not allowed"
-        super().__init__(f"{from_state} -> {to_state}: {detail}", reasons)
+        super().__init__(f"{from_state} -> {to_state}: {detail}", reasons=reasons)
         self.from_state = from_state
         self.to_state = to_state
 

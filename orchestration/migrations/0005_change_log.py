@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-import sitesel.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('name', models.CharField(max_length=200, validators=[sitesel.validators.validate_plain_name])),
+                ('name', models.CharField(max_length=200, validators=[core.validators.validate_plain_name])),
                 ('target_mw', models.FloatField(help_text='Facility MW of the whole program.')),
                 ('block_mw', models.FloatField(help_text='Facility MW of one block.')),
                 ('blocks_per_phase', models.PositiveSmallIntegerField(default=5)),
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('name', models.CharField(max_length=200, validators=[sitesel.validators.validate_plain_name])),
+                ('name', models.CharField(max_length=200, validators=[core.validators.validate_plain_name])),
                 ('category', models.CharField(choices=[('chips', 'Chips'), ('memory', 'Memory'), ('networking', 'Networking'), ('power_equipment', 'Power equipment'), ('cooling', 'Cooling'), ('buildings', 'Buildings'), ('onsite_generation', 'On-site generation'), ('power_distribution', 'Power distribution'), ('land', 'Land')], max_length=24)),
                 ('contact_name', models.CharField(blank=True, max_length=200)),
                 ('contact_email', models.EmailField(blank=True, max_length=254)),

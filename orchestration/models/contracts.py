@@ -114,6 +114,13 @@ class Delivery(models.Model):
         RECEIVED = "received", "Received"
         INSTALLED = "installed", "Installed"
 
+    class NoticeStatus(models.TextChoices):
+        """What a ship notice (feed row or API) may say. Only "shipped" changes the delivery's status."""
+
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PRODUCTION = "in_production", "In production"
+        SHIPPED = "shipped", "Shipped"
+
     class Inspection(models.TextChoices):
         PENDING = "pending", "Pending"
         PASSED = "passed", "Passed"

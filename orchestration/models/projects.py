@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from changelog.tracking import audited
+from core.validators import validate_plain_name
 from orchestration.domain.model_band import plan_before_p10, plan_flag_text
 from orchestration.models.choices import Category, Source, State
-from sitesel.validators import validate_plain_name
 
 
 @audited(

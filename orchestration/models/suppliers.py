@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from changelog.tracking import audited
+from core.validators import validate_plain_name
 from orchestration.models.choices import Category
-from sitesel.validators import validate_plain_name
 
 
 @audited(
@@ -81,7 +81,7 @@ class Supplier(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from orchestration.http import FeedUrlRefused, check_feed_url
+        from orchestration.outbound import FeedUrlRefused, check_feed_url
 
         if self.feed_kind == self.FeedKind.HTTPS_JSON:
             if not self.feed_url or not self.feed_allowed_host:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from urllib3.util import parse_url
 
-from orchestration import http
+from orchestration import outbound
 from orchestration.models import Alert
 
 
@@ -68,9 +68,9 @@ def alert_send(*, alert_id: int) -> bool:
     if url and alert.webhook_sent_at is None:
         host = (parse_url(url).host or "").strip("[]")
         try:
-            http.post_json(url, _payload(alert), allowed_host=host, allow_list=[host])
+            outbound.post_json(url, _payload(alert), allowed_host=host, allow_list=[host])
             Alert.objects.filter(pk=alert.pk).update(webhook_sent_at=now())
-        except http.OutboundError as exc:
+        except outbound.OutboundError as exc:
             errors.append(f"webhook: {exc.code}: {exc}")
     alert.refresh_from_db(fields=["email_sent_at", "webhook_sent_at"])
     Alert.objects.filter(pk=alert.pk).update(

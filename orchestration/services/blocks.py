@@ -3,72 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from changelog.context import change_reason
+from core.errors import ApplicationError, Conflict
+from orchestration import selectors
+from orchestration.domain.alignment import lines_installed, lines_received
 from orchestration.domain.categories import Category
 from orchestration.domain.dates import EARLIEST_PLAN, LATEST_GO_LIVE
-from orchestration.domain.errors import TransitionNotAllowed, UnknownState
+from orchestration.domain.errors import UnknownState
 from orchestration.domain.gates import BlockFacts, LineStatus
 from orchestration.domain.workflow import check_transition, parse_state
-from orchestration.models import BlockEvent, CapacityBlock, ContractLine, Source, State
-from sitesel.errors import ApplicationError, Conflict
+from orchestration.models import BlockEvent, CapacityBlock, Source, State
 
 FACT_FIELDS = ("power_available", "cooling_ready", "commissioning_passed")
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=3))
-
-
-class TransitionRefused(Conflict):
-    """A 409 that carries the domain's reasons (the API returns them in `errors`)."""
-
-    def __init__(self, exc: TransitionNotAllowed) -> None:
-        super().__init__(exc.message, field="to_state", code=exc.code)
-        self.domain_error = exc
-
-
-def gating_lines_status(*, block_id: int):
-    """Lines gating the block with received and installed flags, in one query.
-
-    A line is received when its deliveries' received quantities add up to its quantity, and installed
-    when it is received, at least one delivery is installed and no received delivery awaits installing.
-    """
-    return (
-        ContractLine.objects.filter(blocks=block_id)
-        .annotate(
-            received_qty=Coalesce(Sum("deliveries__received_quantity"), ZERO),
-            awaiting_install=Count(
-                "deliveries", filter=Q(deliveries__received_quantity__gt=0, deliveries__installed=False)
-            ),
-            last_installed=Max("deliveries__installed_on"),
-        )
-        .values_list(
-            "id",
-            "contract__reference",
-            "line_no",
-            "category",
-            "quantity",
-            "received_qty",
-            "awaiting_install",
-            "last_installed",
-        )
-        .order_by("id")
-    )
 
 
 def block_facts(*, block: CapacityBlock) -> BlockFacts:
-    """The facts the gates look at, read from the database now."""
+    """The facts the gates look at, read from the database now (received/installed: the domain's line rule)."""
     lines = []
-    for _, reference, line_no, category, quantity, received_qty, awaiting, last_installed in gating_lines_status(
-        block_id=block.pk
-    ):
-        received = received_qty >= quantity
-        installed = received and awaiting == 0 and last_installed is not None
-        lines.append(LineStatus(f"{reference}/{line_no}", Category(category), received, installed))
+    for row in selectors.block_gating_lines(block_id=block.pk):
+        received = bool(lines_received(row["received_qty"], row["quantity"]))
+        last_installed = row["last_installed"].toordinal() if row["last_installed"] else 0
+        installed = bool(lines_installed(received, row["awaiting_install"], last_installed))
+        ref = f"{row['contract__reference']}/{row['line_no']}"
+        lines.append(LineStatus(ref, Category(row["category"]), received, installed))
     return BlockFacts(tuple(lines), block.power_available, block.cooling_ready, block.commissioning_passed)
 
 
@@ -77,7 +38,7 @@ def block_transition(
 ) -> CapacityBlock:
     """Move a block to `to_state` if the transition table and the gates allow it; record who, when and why.
 
-    Refusals raise `TransitionRefused` (409) with the domain's reasons. Two callers racing on the same
+    Refusals raise the domain's `TransitionNotAllowed` (409) with its reasons. Two callers racing on the same
     block: the state moves with `UPDATE ... WHERE state = <old>`, so exactly one wins and the other gets
     a 409 `concurrent_change`.
     """
@@ -90,10 +51,8 @@ def block_transition(
     with transaction.atomic(), change_reason(reason):
         current = CapacityBlock.objects.get(pk=block.pk)
         old = current.state
-        try:
-            check_transition(old, target, block_facts(block=current))
-        except TransitionNotAllowed as exc:
-            raise TransitionRefused(exc) from None
+        # A refusal is the domain's TransitionNotAllowed (409, its reasons become the API's `errors`).
+        check_transition(old, target, block_facts(block=current))
         live_on = timezone.localdate() if target == State.LIVE else None
         moved = CapacityBlock.objects.filter(pk=current.pk, state=old).update(state=target.value, live_on=live_on)
         if moved != 1:

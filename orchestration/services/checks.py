@@ -26,17 +26,18 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_celery_beat.models import ClockedSchedule, IntervalSchedule, PeriodicTask
+from django_celery_beat.models import ClockedSchedule, PeriodicTask
 
-from orchestration import feeds, http
+from core.errors import ApplicationError
+from core.schedules import schedule_sync
+from core.sweeper import SweepResult, lease_expired_before, stalled_sweep
+from orchestration import feeds, outbound
 from orchestration.models import Alert, BuildProject, ContractLine, FeedReview, Source, Supplier, SupplierCheckRun
+from orchestration.schedules import SUPPLIER_CHECK_TASK, supplier_check_schedule
 from orchestration.services.alerts import alert_raise
 from orchestration.services.deliveries import ship_notice_apply
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
-from sitesel.errors import ApplicationError
-from sitesel.services.sweeper import SweepResult, lease_expired_before, stalled_sweep
 
-TASK_NAME = "orchestration.supplier_check"
 Run = SupplierCheckRun
 
 
@@ -287,7 +288,7 @@ def supplier_check_execute(*, run: SupplierCheckRun) -> SupplierCheckRun:
         supplier_reliability_refresh(supplier_ids=[supplier.pk])
     except LeaseLost:
         return Run.objects.get(pk=run.pk)  # the copy that took over records the outcome
-    except (feeds.FeedInvalid, http.OutboundError) as exc:
+    except (feeds.FeedInvalid, outbound.OutboundError) as exc:
         status, error = Run.Status.FAILED, f"{exc.code}: {exc}"
     except Exception as exc:
         _finish(run, Run.Status.FAILED, counts, f"unexpected: {exc!r}")
@@ -315,29 +316,9 @@ def feed_review_resolve(*, review: FeedReview, status: str, actor) -> FeedReview
 # --- schedules (django-celery-beat, editable in the admin) ------------------------------------------------
 
 
-def _schedule_name(supplier: Supplier) -> str:
-    return f"orchestration: check supplier {supplier.pk} ({supplier.name})"[:200]
-
-
 def supplier_check_schedule_ensure(*, supplier: Supplier) -> PeriodicTask:
-    """The supplier's periodic check (every `check_interval_minutes`); an existing, possibly edited one is kept."""
-    interval, _ = IntervalSchedule.objects.get_or_create(
-        every=supplier.check_interval_minutes, period=IntervalSchedule.MINUTES
-    )
-    task, _ = PeriodicTask.objects.get_or_create(
-        name=_schedule_name(supplier),
-        defaults={
-            "task": TASK_NAME,
-            "interval": interval,
-            "kwargs": json.dumps({"supplier_id": supplier.pk}),
-            "enabled": supplier.active and supplier.feed_kind != Supplier.FeedKind.NONE,
-        },
-    )
-    return task
-
-
-def supplier_check_schedules_ensure() -> list[str]:
-    return [supplier_check_schedule_ensure(supplier=s).name for s in Supplier.objects.exclude(feed_kind="none")]
+    """Bring the supplier's periodic check in line with the supplier (interval, enabled), keyed by its id."""
+    return schedule_sync(supplier_check_schedule(supplier))
 
 
 def supplier_checks_via_beat(
@@ -356,7 +337,7 @@ def supplier_checks_via_beat(
             run = supplier_check_request(supplier=supplier, enqueue=False)
             PeriodicTask.objects.create(
                 name=f"orchestration: one-off check of supplier {supplier.pk}, run {run.pk}"[:200],
-                task=TASK_NAME,
+                task=SUPPLIER_CHECK_TASK,
                 clocked=clocked,
                 one_off=True,
                 kwargs=json.dumps({"supplier_id": supplier.pk, "run_id": run.pk}),

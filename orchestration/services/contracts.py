@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.errors import ApplicationError, Conflict
 from orchestration.models import BomLine, BuildProject, Contract, ContractLine, Supplier
-from sitesel.errors import ApplicationError
 
 MONEY_STEP = Decimal("0.01")
 
@@ -95,3 +95,46 @@ def contract_line_blocks_check(*, contract: Contract, blocks) -> None:
         raise ApplicationError(
             f"block {foreign[0].pk} is not in project {contract.project}", field="blocks", code="wrong_project"
         )
+
+
+def contract_update(*, contract: Contract, **fields) -> Contract:
+    """Change a contract's terms. Its supplier and project are fixed once drawn (409 `read_only`)."""
+    fields.pop("lines_from_bom", None)  # a create-only option
+    for name in ("supplier", "project"):
+        if name in fields and fields[name] != getattr(contract, name):
+            raise Conflict(f"a contract's {name} cannot change", field=name, code="read_only")
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    contract.save()
+    return contract
+
+
+def contract_delete(*, contract: Contract) -> None:
+    contract.delete()  # a contract with deliveries is protected: the API answers 409
+
+
+def contract_line_save(*, line: ContractLine, blocks=None) -> ContractLine:
+    """Save a line built or changed by a validated serializer; `blocks` (if given) are the blocks it gates, all in
+    the contract's project."""
+    with transaction.atomic():
+        if blocks is not None:
+            contract_line_blocks_check(contract=line.contract, blocks=blocks)
+        line.save()
+        if blocks is not None:
+            line.blocks.set(blocks)
+    return line
+
+
+def contract_line_create(*, blocks=None, **fields) -> ContractLine:
+    return contract_line_save(line=ContractLine(**fields), blocks=blocks)
+
+
+def contract_line_update(*, line: ContractLine, blocks=None, **fields) -> ContractLine:
+    """Change a line (its serializer refuses moving it to another contract)."""
+    for name, value in fields.items():
+        setattr(line, name, value)
+    return contract_line_save(line=line, blocks=blocks)
+
+
+def contract_line_delete(*, line: ContractLine) -> None:
+    line.delete()

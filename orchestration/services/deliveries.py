@@ -15,15 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from changelog.context import change_reason
+from core.errors import ApplicationError, Conflict
 from orchestration.domain.slips import Promise, Slip, detect_slips
 from orchestration.models import Alert, ContractLine, Delivery, DeliveryEvent, PromiseChange, Source, Supplier
 from orchestration.services.alerts import alert_raise
-from sitesel.errors import ApplicationError, Conflict
 
 DATE_FIELDS = ("promised_date", "confirmed_date", "expected_date")
 CLOSED = (Delivery.Status.RECEIVED, Delivery.Status.INSTALLED)
-# Feed/API ship-notice statuses. Only "shipped" changes the delivery's status (scheduled -> shipped).
-NOTICE_STATUSES = ("scheduled", "in_production", "shipped")
 
 
 @dataclass

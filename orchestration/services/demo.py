@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.api.roles import SUPPLIER_GROUP
+from config.demo_accounts import demo_account_ensure
+from core.errors import ApplicationError
 from orchestration.models import (
     BuildProject,
     Category,
@@ -36,9 +38,7 @@ from orchestration.services.contracts import contract_create
 from orchestration.services.deliveries import delivery_create, delivery_install, delivery_receive, delivery_update
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
 from orchestration.services.projects import project_create
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringResult, ScoringRun, Site
-from sitesel.services.demo_users import demo_account_ensure
 
 PROJECT_NAME = "Demo 1 GW campus"
 CSV_SUPPLIER = Category.BUILDINGS  # this one reports by CSV file drop; the others by JSON feed

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from orchestration.domain.alignment import input_status, lines_installed, lines_late, lines_received
 from orchestration.domain.categories import CATEGORY_CODE, Category
-from orchestration.domain.dates import UNSCHEDULED, from_ordinal, ordinals
+from orchestration.domain.dates import from_ordinal, ordinals
 from orchestration.domain.forecast import BindingConstraint, ProgramForecast, forecast_program
 from orchestration.domain.forecast_input import ForecastInput, to_milli
 from orchestration.domain.model_band import plan_before_p10
@@ -157,13 +158,13 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         d_qty = d_received = np.zeros(0)
         d_promised = d_confirmed = d_expected = d_actual = d_installed = np.zeros(0, np.int64)
 
-    # Line received / installed, from its deliveries (same rule as services.blocks.block_facts).
+    # Line received / installed from its deliveries, by the domain's rule (services.blocks.block_facts uses it too).
     received_sum = np.bincount(d_line, weights=d_received, minlength=n_lines)
     awaiting = np.bincount(d_line, weights=(d_received > 0) & (d_installed == 0), minlength=n_lines)
     last_installed = np.zeros(n_lines, dtype=np.int64)
     np.maximum.at(last_installed, d_line, d_installed)
-    line_received = to_milli(received_sum) >= to_milli(required)
-    line_installed = line_received & (awaiting == 0) & (last_installed > 0)
+    line_received = lines_received(to_milli(received_sum), to_milli(required))
+    line_installed = lines_installed(line_received, awaiting, last_installed)
 
     # Supplier de-rate from the delivery history (domain rule: reliability.derate_days).
     unique_suppliers = np.unique(supplier_ids).tolist()
@@ -405,15 +406,9 @@ def supplier_reliability_refresh(*, supplier_ids: list[int] | None = None) -> in
 
 # --- nine-input alignment ------------------------------------------------------------------------------
 
-MANDATORY = {c: c != Category.ONSITE_GENERATION for c in Category}
-
-
 def block_alignment(*, block: CapacityBlock, as_of: date | None = None) -> dict:
     """Per input: is it installed, received, on track or late for this block's plan, or missing?
-
-    late = a line cannot be dated, or is forecast to arrive after its required-on-site date, or is
-    forecast ready (arrival + install) too late for the block's planned go-live (minus commissioning).
-    """
+    (orchestration.domain.alignment has the rule.)"""
     program = program_load(project=block.project, as_of=as_of, block_ids=[block.pk])
     forecast = forecast_program(program.inp)
     inp = program.inp
@@ -425,8 +420,14 @@ def block_alignment(*, block: CapacityBlock, as_of: date | None = None) -> dict:
     for category in Category:
         mask = inp.line_category == CATEGORY_CODE[category]
         idx = np.flatnonzero(mask)
+        ros = program.line_required_on_site[idx]
+        status = input_status(
+            category,
+            received=program.line_received[idx],
+            installed=program.line_installed[idx],
+            late=lines_late(arrival[idx], ready[idx], ros, latest_ready),
+        ).value
         if idx.size == 0:
-            status = "missing" if MANDATORY[category] else "not_required"
             rows.append(
                 {
                     "category": str(category),
@@ -441,16 +442,6 @@ def block_alignment(*, block: CapacityBlock, as_of: date | None = None) -> dict:
                 }
             )
             continue
-        ros = program.line_required_on_site[idx]
-        late = (arrival[idx] >= UNSCHEDULED) | ((ros > 0) & (arrival[idx] > ros)) | (ready[idx] > latest_ready)
-        if program.line_installed[idx].all():
-            status = "installed"
-        elif program.line_received[idx].all():
-            status = "received"
-        elif (late & ~program.line_received[idx]).any():
-            status = "late"
-        else:
-            status = "on_track"
         rows.append(
             {
                 "category": str(category),

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from orchestration.domain.bom import propose_block_lines, size_compute, split_program
 from orchestration.domain.dates import LATEST_GO_LIVE
 from orchestration.domain.errors import InvalidInput
 from orchestration.models import BomLine, BuildProject, CapacityBlock
 from orchestration.services.site_model import site_model_bands
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringRun, Site
 
 DEFAULT_INTERVAL_DAYS = 45
@@ -142,4 +142,12 @@ def project_create(
         for block, lines in zip(blocks, proposals, strict=True)
         for line in lines
     )
+    return project
+
+
+def project_update(*, project: BuildProject, **fields) -> BuildProject:
+    """Rename a project or move its grid power date; blocks and their plans change through the block services."""
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save(update_fields=list(fields) or None)
     return project

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core.errors import ApplicationError
 from orchestration.domain.dates import EARLIEST_PLAN
 from orchestration.domain.errors import InvalidInput
 from orchestration.domain.model_band import BlockBand, ModelBlock, date_after_months, program_bands
 from orchestration.models import BuildProject
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringRun, Site
 from sitesel.services.site_economics import site_economics, site_phased_schedule
 

@@ -16,11 +16,11 @@ from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
 from config.api.throttling import expensive_page
 from orchestration import selectors
+from orchestration.domain.alignment import input_status, lines_late
 from orchestration.domain.categories import CATEGORY_CODE, Category
-from orchestration.domain.dates import UNSCHEDULED
 from orchestration.domain.forecast import forecast_program
 from orchestration.models import Delivery, PromiseChange, State, Supplier
-from orchestration.services.forecast import MANDATORY, forecast_as_data, program_load, supplier_records
+from orchestration.services.forecast import forecast_as_data, program_load, supplier_records
 
 STATES = list(State)
 
@@ -35,8 +35,8 @@ def program_list(request):
 def alignment_matrix(program, forecast) -> dict[int, dict[str, str]]:
     """block id -> category -> status, for every block from one program load.
 
-    The same rule as services.forecast.block_alignment (installed, received, late, on_track, missing,
-    not_required), computed for all blocks at once instead of loading the program once per block.
+    The rule of orchestration.domain.alignment, as services.forecast.block_alignment applies it, for all blocks
+    at once instead of loading the program once per block.
     """
     inp = program.inp
     arrival, ready = forecast.line_arrival_ordinal, forecast.line_ready_ordinal
@@ -49,19 +49,10 @@ def alignment_matrix(program, forecast) -> dict[int, dict[str, str]]:
         row = {}
         for category in Category:
             idx = lines[inp.line_category[lines] == CATEGORY_CODE[category]]
-            if idx.size == 0:
-                status = "missing" if MANDATORY[category] else "not_required"
-            else:
-                ros = program.line_required_on_site[idx]
-                late = (arrival[idx] >= UNSCHEDULED) | ((ros > 0) & (arrival[idx] > ros)) | (ready[idx] > latest_ready)
-                if program.line_installed[idx].all():
-                    status = "installed"
-                elif program.line_received[idx].all():
-                    status = "received"
-                elif (late & ~program.line_received[idx]).any():
-                    status = "late"
-                else:
-                    status = "on_track"
+            late = lines_late(arrival[idx], ready[idx], program.line_required_on_site[idx], latest_ready)
+            status = input_status(
+                category, received=program.line_received[idx], installed=program.line_installed[idx], late=late
+            ).value
             row[str(category)] = {"status": status, "binding": bool(binding and binding.category == category)}
         matrix[block_id] = row
     return matrix

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERROR_400, READ_ERRORS
 from sitesel.api.economics_serializers import (
     DOCS,
     SiteEconomicsQuerySerializer,
@@ -19,7 +20,6 @@ from sitesel.api.economics_serializers import (
     SpreadQuerySerializer,
     SpreadSerializer,
 )
-from sitesel.api.views import ERROR_400, READ_ERRORS
 from sitesel.models import ScoringRun, Site
 from sitesel.services.site_economics import (
     run_spread_vs_campus,

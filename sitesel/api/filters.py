@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import django_filters
 from django.contrib.gis.geos import Polygon
-from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework_gis.filters import InBBoxFilter
 
 from config.api.filters import BoundedNumberFilter
-from config.api.roles import INTERNAL_READERS, user_role
 from sitesel.models import Feature, Site
 
 MAX_DISTANCE_KM = 40_000  # around the Earth
 MAX_MW = 10_000_000
-
-
-def internal_choices(selector: Callable[[], QuerySet]) -> Callable:
-    """A filter's choices of planning data: the selector's rows for the roles that read them, none for anyone else
-    (or without a request, e.g. for the schema). See config/api/filters.py."""
-
-    def choices(request) -> QuerySet:
-        rows = selector()
-        if request is None or user_role(request.user) not in INTERNAL_READERS:
-            return rows.none()
-        return rows
-
-    return choices
 
 
 def _within(field_name: str, lookup_expr: str, max_value: float, min_value: float = 0) -> BoundedNumberFilter:

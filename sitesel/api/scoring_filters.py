@@ -1,7 +1,7 @@
 import django_filters
 
-from config.api.filters import BoundedNumberFilter, IdChoiceFilter
-from sitesel.api.filters import MAX_MW, internal_choices
+from config.api.filters import BoundedNumberFilter, IdChoiceFilter, internal_choices
+from sitesel.api.filters import MAX_MW
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 
 MAX_USD = 1e13

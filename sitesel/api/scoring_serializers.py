@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.validators import validate_plain_name
 from sitesel.models import Scenario, ScoringResult, ScoringRun, Site
-from sitesel.validators import validate_plain_name
 
 
 class ScenarioSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from config.api.csv_export import csv_chunks
 from config.api.throttling import ExpensiveReadThrottle
+from core.api import ERROR_400, ERROR_409, ERROR_429, READ_ERRORS, WRITE_ERRORS
 from sitesel.api.scoring_filters import ScoringResultFilter, ScoringRunFilter
 from sitesel.api.scoring_serializers import (
     CellPromoteSerializer,
@@ -23,7 +24,6 @@ from sitesel.api.scoring_serializers import (
     ScoringRunSerializer,
 )
 from sitesel.api.serializers import SiteSerializer
-from sitesel.api.views import ERROR_400, ERROR_409, ERROR_429, READ_ERRORS, WRITE_ERRORS
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.services.scoring import (
     scenario_create,

@@ -25,22 +25,7 @@ from sitesel.models import Feature, Layer, LayerVersion, Site, SiteFacts, SiteSt
 WGS84 = 4326
 
 
-# --- errors and auth ---------------------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True)
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorResponseSerializer(serializers.Serializer):
-    """The one error shape of the API (config/api/errors.py)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    field = serializers.CharField(allow_null=True)
-    errors = ErrorDetailSerializer(many=True)
+# --- auth ---------------------------------------------------------------------------------------
 
 
 class LoginSerializer(AuthTokenSerializer):
@@ -248,7 +233,7 @@ def _to_wgs84(geometry: GEOSGeometry, raw: object) -> GEOSGeometry:
 
 
 # A parcel is a plot of land: real ones have tens to hundreds of vertices. Bigger geometries cost every later read
-# of the site (a 200,000-vertex parcel made each read 1.7 s and 5 MB), so they are refused before GEOS parses them.
+# of the site (measured in docs/reliability.md, hostile-user finding 7), so they are refused before GEOS parses them.
 MAX_GEOMETRY_VERTICES = 10_000
 MAX_GEOMETRY_BYTES = 1024 * 1024
 

@@ -24,11 +24,20 @@ from config.api.numbers import NumberRefused, parse_number
 from config.api.roles import Role, user_access
 from config.security.lockout import lockout_response
 from config.security.tokens import tokens_revoke
+from core.api import (
+    ERROR_400,
+    ERROR_401,
+    ERROR_403,
+    ERROR_404,
+    ERROR_409,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorResponseSerializer,
+)
 from sitesel import selectors
 from sitesel.api.filters import FeatureFilter, SiteFilter, ValidatedInBBoxFilter
 from sitesel.api.pagination import BoundedGeoJsonPagination
 from sitesel.api.serializers import (
-    ErrorResponseSerializer,
     FeatureGeoSerializer,
     LayerSerializer,
     LayerVersionSerializer,
@@ -46,19 +55,11 @@ from sitesel.services.sites import site_status_change
 
 MAX_VERSION = 2**31 - 1
 
-ERROR_400 = OpenApiResponse(ErrorResponseSerializer, description="Invalid input; `field` names the first bad one.")
-ERROR_401 = OpenApiResponse(ErrorResponseSerializer, description="No or bad token.")
-ERROR_403 = OpenApiResponse(ErrorResponseSerializer, description="Writes need the planner role.")
-ERROR_404 = OpenApiResponse(ErrorResponseSerializer, description="Not found.")
-ERROR_409 = OpenApiResponse(ErrorResponseSerializer, description="Not allowed now; `message` says why.")
-ERROR_429 = OpenApiResponse(ErrorResponseSerializer, description="Too many requests; retry after Retry-After seconds.")
 ERROR_429_LOCKED = OpenApiResponse(
     ErrorResponseSerializer,
     description="Locked out after too many failed sign-ins for this username or from this address (code "
     "`locked_out`); retry after Retry-After seconds.",
 )
-READ_ERRORS = {401: ERROR_401, 404: ERROR_404}
-WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403}
 
 
 # --- auth -------------------------------------------------------------------------------------

@@ -1,22 +1,15 @@
-"""Exceptions raised by the pure sitesel domain (economics, time to power).
+"""Exceptions raised by the pure sitesel domain (economics, time to power), on the project's one base.
 
-Nothing here imports Django. The API layer maps these to its error envelope: `code` is stable for
-clients to branch on, `field` names the offending parameter or input, `http_status` is a hint.
+`DomainError` is core/errors.py's: `code` is stable for clients to branch on, `field` names the offending
+parameter or input, `http_status` is what the API answers with (config/api/errors.py). Nothing here imports
+Django.
 """
 
 from __future__ import annotations
 
+from core.errors import DomainError
 
-class DomainError(Exception):
-    """Base class for sitesel domain errors."""
-
-    code = "domain_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["DomainError", "InvalidParameter", "InvalidScenario", "InvalidSiteInput"]
 
 
 class InvalidParameter(DomainError):

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from sitesel.domain.errors import InvalidScenario
-from sitesel.geo_codes import STATE_FIPS_TO_POSTAL
+from sitesel.domain.geo_codes import STATE_FIPS_TO_POSTAL
 
 MissingPolicy = Literal["exclude", "pass"]
 Normalization = Literal["minmax", "percentile"]

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from sitesel.domain.text import name_problem
+from core.text import name_problem
 from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.reader import open_source
 from sitesel.importing.rows import check_geometries, points_from_lon_lat

@@ -5,7 +5,7 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-import sitesel.validators
+import core.validators
 from django.db import migrations, models
 
 
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('name', models.CharField(max_length=200, validators=[sitesel.validators.validate_plain_name])),
+                ('name', models.CharField(max_length=200, validators=[core.validators.validate_plain_name])),
                 ('description', models.TextField(blank=True)),
                 ('spec', models.JSONField()),
             ],
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('name', models.CharField(max_length=200, validators=[sitesel.validators.validate_plain_name])),
+                ('name', models.CharField(max_length=200, validators=[core.validators.validate_plain_name])),
                 ('source_ref', models.CharField(blank=True, help_text='Id in the file the site was imported from.', max_length=200, null=True)),
                 ('point', django.contrib.gis.db.models.fields.PointField(srid=4326)),
                 ('parcel', django.contrib.gis.db.models.fields.MultiPolygonField(blank=True, null=True, srid=4326)),

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from changelog.tracking import audited
+from core.validators import validate_plain_name
 from sitesel.models.sites import Site
-from sitesel.validators import validate_plain_name
 
 
 @audited("scenario", fields=["name", "description", "spec"])

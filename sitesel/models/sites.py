@@ -7,9 +7,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 
 from changelog.tracking import audited
+from core.validators import validate_plain_name
 from sitesel.domain.site_status import SiteStatus
 from sitesel.models.layers import ALBERS_SRID
-from sitesel.validators import validate_plain_name
 
 
 @audited("site", fields=["name", "source_ref", "point", "parcel", "status", "land_price_usd_per_acre", "notes", "tags"])

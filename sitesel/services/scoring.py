@@ -20,10 +20,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import ApplicationError, Conflict
 from sitesel.domain.errors import InvalidScenario
 from sitesel.domain.parameters import parameters_with_overrides
 from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
-from sitesel.errors import ApplicationError, Conflict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.scoring.compute import Points, compute_chunk
 from sitesel.scoring.grid import cell_points, conus_grid

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 
+from core.errors import ApplicationError
 from sitesel.domain.economics import compute_economics, schedule_inputs
 from sitesel.domain.parameters import EconomicsParameters, parameters_with_overrides
 from sitesel.domain.regions import iso_region
@@ -17,7 +18,6 @@ from sitesel.domain.scale import ScaleComparison, compare_results
 from sitesel.domain.spread import SpreadComparison, spread_vs_campus
 from sitesel.domain.time_to_power import SiteSchedule, site_schedule
 from sitesel.domain.types import EconomicsResult, SiteInputs, SiteInputsArrays
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringResult, ScoringRun, Site, SiteFacts
 
 DEFAULT_TEAMS = 5

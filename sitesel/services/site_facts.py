@@ -1,10 +1,9 @@
 """Derive each site's location and infrastructure facts from the current layers.
 
 The measures come from sitesel.spatial (STRtrees over the layers, in EPSG:5070 metres), the same
-code that scores sites and national-screen cells, so a site's facts and its score never disagree.
-Measured on the 60 demo sites: 2.8 s with one set-based PostGIS KNN statement against 0.02 s here
-(docs/decisions.md). tests/sitesel/test_site_facts.py checks them against an independent
-geopandas computation on the source files.
+code that scores sites and national-screen cells, so a site's facts and its score never disagree; chosen over
+a set-based PostGIS KNN statement by measurement (docs/decisions.md, "Measures"). tests/sitesel/test_site_facts.py
+checks them against an independent geopandas computation on the source files.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 
 from changelog.context import change_reason
+from core.errors import Conflict
 from sitesel.domain.site_status import StatusMoveNotAllowed, check_status_move
-from sitesel.errors import Conflict
 from sitesel.importing.errors import ImportFailed, RowError
 from sitesel.importing.sites import read_sites
 from sitesel.models import Site, SiteStatusEvent

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from django.db import connection
 
-from sitesel.geo_codes import STATE_FIPS_TO_POSTAL
+from sitesel.domain.geo_codes import STATE_FIPS_TO_POSTAL
 from sitesel.layer_kinds import GAS_STATUSES_COUNTED
 from sitesel.models import Layer
 from sitesel.spatial.prices import PriceTable, price_table

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
 from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
+from core.errors import ApplicationError
 from sitesel import selectors
 from sitesel.data_age import (
     all_attributions,
@@ -29,7 +30,6 @@ from sitesel.data_age import (
     vintage_is_stale,
 )
 from sitesel.domain.errors import InvalidScenario
-from sitesel.errors import ApplicationError
 from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison

@@ -1,7 +1,7 @@
 """The pure domain packages must import without Django (or DRF, Celery, models) in a fresh interpreter.
 
 Each module is imported in its own subprocess so that nothing the test runner already loaded (pytest
-plugins, other tests) can hide an import. sitesel.domain is held to "stdlib + numpy"; for
+plugins, other tests) can hide an import. sitesel.domain and core's pure modules are held to "stdlib + numpy"; for
 orchestration.domain (owned elsewhere) only the framework ban is checked.
 """
 
@@ -34,7 +34,9 @@ def _domain_modules(package: str) -> list[str]:
     return names
 
 
-MODULES = _domain_modules("sitesel.domain") + _domain_modules("orchestration.domain")
+# core's pure modules are what the domain packages may build on (tests/architecture holds that rule).
+CORE_PURE = ["core.errors", "core.text"]
+MODULES = _domain_modules("sitesel.domain") + _domain_modules("orchestration.domain") + CORE_PURE
 
 _PROBE = """
 import importlib, json, sys
@@ -72,6 +74,6 @@ def test_domain_module_imports_without_django(module: str) -> None:
     assert "django" not in loaded
     bad = sorted(m for m in loaded if m.startswith(FORBIDDEN_PREFIXES))
     assert not bad, f"{module} imports models: {bad}"
-    if module.startswith("sitesel.domain"):
-        third_party = {m for m in top if m not in stdlib and not m.startswith("_")} - {"sitesel"}
+    if module.startswith("sitesel.domain") or module in CORE_PURE:
+        third_party = {m for m in top if m not in stdlib and not m.startswith("_")} - {"sitesel", "core"}
         assert third_party <= SITESEL_ALLOWED_THIRD_PARTY, f"{module} imports {sorted(third_party)}"

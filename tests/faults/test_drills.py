@@ -1,4 +1,4 @@
-"""The fast subset of the fault drills (bench/drills.py --quick), run as in `make drills` but smaller.
+"""The fast subset of the fault drills (bench/drills --quick), run as in `make drills` but smaller.
 
 Real processes on loopback: two Celery workers, beat running the sweepers and a Redis of the drill's own,
 SIGKILLed and restarted mid-run. Two kills of each kind mid scoring run and mid supplier check, and one
@@ -28,7 +28,7 @@ def free_port() -> int:
 def test_quick_drills_lose_and_duplicate_nothing(tmp_path):
     report = tmp_path / "drills.json"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    command = [sys.executable, str(ROOT / "bench" / "drills.py"), "--quick", "--json", str(report),
+    command = [sys.executable, str(ROOT / "bench" / "drills"), "--quick", "--json", str(report),
                "--redis-port", str(free_port())]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 

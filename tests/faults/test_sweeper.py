@@ -138,18 +138,26 @@ def test_a_running_check_with_a_live_heartbeat_is_not_taken_over(enqueued):
     assert checks.supplier_check_start(run_id=run.pk) is None  # a re-delivered message while it is alive
 
 
+def _sweeper_schedules():
+    from core.schedules import registered_schedules
+
+    return {schedule.name: schedule.task for schedule in registered_schedules() if schedule.task.endswith("_sweep")}
+
+
 @pytest.mark.django_db
-def test_the_schedules_service_runs_both_sweepers_every_interval(settings):
+def test_the_registry_runs_both_sweepers_every_interval(settings):
     from django_celery_beat.models import PeriodicTask
 
     from config.celery_app import app
-    from sitesel.services.schedules import SWEEPERS, periodic_tasks_ensure
+    from core.schedules import schedules_sync
 
     settings.SWEEPER_INTERVAL_SECONDS = 7
-    names = periodic_tasks_ensure()
+    names = schedules_sync()
+    sweepers = _sweeper_schedules()
 
     app.loader.import_default_modules()  # the tasks' modules, as a worker loads them
-    for name, task in SWEEPERS.items():
+    assert sorted(sweepers.values()) == ["orchestration.supplier_checks_sweep", "sitesel.scoring_runs_sweep"]
+    for name, task in sweepers.items():
         periodic = PeriodicTask.objects.get(name=name)
         assert name in names and periodic.task == task and task in app.tasks
         assert (periodic.interval.every, periodic.interval.period, periodic.expire_seconds) == (7, "seconds", 7)
@@ -160,10 +168,9 @@ def test_deployments_create_the_sweeper_schedules_with_one_command():
     from django.core.management import call_command
     from django_celery_beat.models import PeriodicTask
 
-    from sitesel.services.schedules import SWEEPERS
-
+    sweepers = _sweeper_schedules()
     call_command("ensure_schedules")
     call_command("ensure_schedules")  # a second deployment changes nothing
-    assert sorted(PeriodicTask.objects.filter(name__in=SWEEPERS).values_list("task", flat=True)) == sorted(
-        SWEEPERS.values()
+    assert sorted(PeriodicTask.objects.filter(name__in=sweepers).values_list("task", flat=True)) == sorted(
+        sweepers.values()
     )

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.errors import ApplicationError
 from orchestration.models import BlockEvent, BuildProject, CapacityBlock, State
 from orchestration.services.projects import project_create
-from sitesel.errors import ApplicationError
 from sitesel.models import ScoringRun
 from sitesel.services.scoring import scenario_default
 from sitesel.services.site_economics import site_economics, site_phased_schedule

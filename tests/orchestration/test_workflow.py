@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from core.errors import ApplicationError, Conflict
+from orchestration.domain.errors import TransitionNotAllowed
 from orchestration.models import BlockEvent, CapacityBlock, Category, ContractLine, State
 from orchestration.services import blocks as block_services
-from orchestration.services.blocks import TransitionRefused, block_facts_update, block_transition
-from sitesel.errors import ApplicationError, Conflict
+from orchestration.services.blocks import block_facts_update, block_transition
 
 from .conftest import complete, deliver, make_program
 
@@ -47,11 +48,11 @@ def test_it_refuses_a_skip_with_the_reason_and_changes_nothing(program, planner)
     block = program.blocks[0]
     complete(program, SITE + POWER, block)
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="powered", actor=planner, reason="skip")
 
     assert refused.value.http_status == 409
-    assert [r.code for r in refused.value.domain_error.reasons] == ["cannot_skip_states"]
+    assert [r.code for r in refused.value.reasons] == ["cannot_skip_states"]
     assert CapacityBlock.objects.get(pk=block.pk).state == State.PLANNED
     assert not BlockEvent.objects.exists()
 
@@ -61,10 +62,10 @@ def test_a_gate_names_the_input_and_the_lines_that_hold_the_block_back(program, 
     complete(program, (Category.BUILDINGS,), block)
     land = program.lines(Category.LAND, block)
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="site_ready", actor=planner, reason="try")
 
-    (reason,) = refused.value.domain_error.reasons
+    (reason,) = refused.value.reasons
     assert (reason.code, reason.category) == ("not_received", "land")
     assert list(reason.line_refs) == [line.ref for line in land]
     assert CapacityBlock.objects.get(pk=block.pk).state == State.PLANNED
@@ -76,9 +77,9 @@ def test_received_but_not_installed_is_not_enough(program, planner):
     for line in program.lines(Category.LAND, block):
         deliver(line, install=False)
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="site_ready", actor=planner, reason="try")
-    assert [r.code for r in refused.value.domain_error.reasons] == ["not_installed"]
+    assert [r.code for r in refused.value.reasons] == ["not_installed"]
 
 
 def test_a_block_goes_live_only_with_every_line_received_installed_and_power(program, planner):
@@ -100,17 +101,17 @@ def test_a_block_goes_live_only_with_every_line_received_installed_and_power(pro
         unit="rack",
     )
     extra.blocks.add(block)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="live", actor=planner, reason="go")
-    assert [(r.code, r.category, r.line_refs) for r in refused.value.domain_error.reasons] == [
+    assert [(r.code, r.category, r.line_refs) for r in refused.value.reasons] == [
         ("not_received", "chips", (extra.ref,))
     ]
 
     complete(program, (Category.CHIPS,), block)
     block_facts_update(block=block, actor=planner, reason="breaker trip", power_available=False)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="live", actor=planner, reason="go")
-    assert [r.code for r in refused.value.domain_error.reasons] == ["power_not_available"]
+    assert [r.code for r in refused.value.reasons] == ["power_not_available"]
 
     block_facts_update(block=block, actor=planner, reason="restored", power_available=True)
     live = block_transition(block=block, to_state="live", actor=planner, reason="go")
@@ -125,9 +126,9 @@ def test_a_move_back_records_the_lost_fact_and_no_op_is_refused(program, planner
     block_facts_update(block=block, actor=planner, reason="energised", power_available=True)
     block = advance(CapacityBlock.objects.get(pk=block.pk), "site_ready", "powered")
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         block_transition(block=block, to_state="powered", actor=planner, reason="again")
-    assert refused.value.domain_error.reasons[0].code == "no_op"
+    assert refused.value.reasons[0].code == "no_op"
 
     back = block_transition(block=block, to_state="site_ready", actor=planner, reason="transformer failed")
     assert back.state == State.SITE_READY

@@ -1,4 +1,4 @@
 """Fixtures of the orchestration tests (a site, a planner, a small complete program), shared here."""
 
 from tests.orchestration.conftest import local_server, planner, program, site  # noqa: F401
-from tests.orchestration.test_http import no_connections  # noqa: F401  (records connects; non-loopback fails)
+from tests.orchestration.test_outbound import no_connections  # noqa: F401  (records connects; non-loopback fails)

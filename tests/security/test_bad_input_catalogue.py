@@ -1,4 +1,4 @@
-"""Bad input catalogue (issue 6, point 3): malformed files to the import commands and payloads to the API.
+"""Bad input catalogue: malformed files to the import commands and payloads to the API.
 
 Each case must be refused with a clear 4xx whose body names the field and why (API), or a non-zero CLI exit
 whose report names the problem, and must leave the database exactly as it was (every row of every sitesel,

@@ -1,6 +1,6 @@
 """While PostgreSQL is away the API answers 503 with Retry-After in the error shape, not a 500.
 
-The real outage is drilled in bench/drills.py (`make drills`: PostgreSQL killed mid-stream of POSTs); this pins
+The real outage is drilled in bench/drills/ (`make drills`: PostgreSQL killed mid-stream of POSTs); this pins
 the mapping for both kinds of error a lost server raises.
 """
 

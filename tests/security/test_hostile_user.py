@@ -26,10 +26,10 @@ from rest_framework.test import APIClient
 from config.api import csv_export, numbers
 from config.api.throttling import ExpensiveReadThrottle
 from config.security.client_ip import client_ip
+from core.validators import validate_plain_name
 from orchestration.feeds import FeedInvalid, read_csv_drop
 from orchestration.models import BuildProject, Supplier
 from sitesel.models import Scenario, Site
-from sitesel.validators import validate_plain_name
 from tests.security.authz_world import build_world
 from tests.security.test_authz_matrix import POLICY, bodies, schema_operations, targets
 

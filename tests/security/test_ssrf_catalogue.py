@@ -1,4 +1,4 @@
-"""SSRF catalogue (issue 6, point 5): hostile supplier feed URLs set through the API and run by the check.
+"""SSRF catalogue: hostile supplier feed URLs set through the API and run by the check.
 
 Production-like settings: SUPPLIER_FEED_ALLOW_PRIVATE off, https on port 443 only, and each hostile host
 put on the allow-list *by mistake*, so the address rules themselves are what refuses it. Every URL is

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from sitesel.errors import Conflict
+from core.errors import Conflict
 from sitesel.models import Site, SiteStatusEvent
 from sitesel.services.sites import site_status_change
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from sitesel.services.demo_users import demo_users_ensure
-from sitesel.services.schedules import periodic_tasks_ensure
+from config.demo_accounts import demo_users_ensure
+from core.schedules import schedules_sync
 from sitesel.services.scoring import scenario_default, scenario_frontier_pace
 
 
@@ -27,6 +27,6 @@ class Command(BaseCommand):
         scenarios = [scenario_default().name, scenario_frontier_pace().name]
         self.stdout.write(f"Scenarios: {', '.join(scenarios)}")
         accounts = demo_users_ensure(secrets_dir=options["secrets_dir"])
-        schedules = periodic_tasks_ensure()
+        schedules = schedules_sync()
         self.stdout.write(f"Beat schedules (editable in admin): {', '.join(schedules)}")
         self.stdout.write(f"Demo accounts ready: {', '.join(accounts)} (passwords in {options['secrets_dir']})")

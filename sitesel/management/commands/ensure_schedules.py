@@ -1,16 +1,17 @@
-"""Create the default beat schedules (the sweepers, the nightly facts refresh) where they are missing.
+"""Sync every app's declared beat schedules (core/schedules.py): create the defaults where missing, bring the
+supplier checks in line with their suppliers.
 
-Deployments run it after `migrate` (docker-compose.yml); `demo_setup` calls the same service.
+Deployments run it after `migrate` (docker-compose.yml); `demo_setup` calls the same function.
 """
 
 from django.core.management.base import BaseCommand
 
-from sitesel.services.schedules import periodic_tasks_ensure
+from core.schedules import schedules_sync
 
 
 class Command(BaseCommand):
-    help = "Create the default Celery beat schedules if missing; edited ones are left alone."
+    help = "Sync the Celery beat schedules the apps declare; edited default ones are left alone."
 
     def handle(self, *args, **options) -> None:
-        names = periodic_tasks_ensure()
+        names = schedules_sync()
         self.stdout.write(f"{len(names)} enabled schedules: {', '.join(sorted(names))}")

@@ -7,8 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sitesel.domain.errors import DomainError
-from sitesel.errors import ApplicationError
+from core.errors import ApplicationError, DomainError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.selectors import scoring_run_current
 from sitesel.services.scoring import scenario_default, scoring_run_create
@@ -53,7 +52,7 @@ class Command(BaseCommand):
                 cell_size_km=options["cell_size_km"] if options["national"] else None,
                 site_filter={"state": options["state"]} if options["state"] else {},
             )
-        except (ApplicationError, DomainError) as exc:
+        except DomainError as exc:
             raise CommandError(f"{exc.field or 'input'}: {exc.message}") from None
         run = self._follow(run, options["timeout"])
         if run.status == ScoringRun.Status.FAILED:

@@ -1,5 +1,5 @@
-"""Demo accounts: admin, planner and viewer (and a supplier, by the orchestration demo), with passwords kept
-in .run/ so re-runs reuse them."""
+"""Demo accounts, one per role: admin, planner and viewer (and a supplier, by the orchestration demo), with
+passwords kept in .run/ so re-runs reuse them. Beside the roles (config/api/roles.py): both apps' demos use it."""
 
 from __future__ import annotations
 
