@@ -250,8 +250,8 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
     )
     return _Plan(
         as_of=as_of,
-        nominal_arrival=nominal.line_arrival.astype(np.int64),
-        nominal_ready=nominal.line_ready.astype(np.int64),
+        nominal_arrival=nominal.line_arrival.astype(np.int32),
+        nominal_ready=nominal.line_ready.astype(np.int32),
         s_committed=committed[s_idx].astype(np.int32),
         s_supplier=np.asarray(line_supplier, dtype=np.int64)[s_line],
         s_table_base=(np.asarray(line_supplier, dtype=np.int32)[s_line] * SLIP_LEVELS).astype(np.int32),
@@ -262,8 +262,8 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
         simple_fixed=fixed_max[simple_lines],
         over=over,
         installed=installed,
-        installed_ordinal=inp.line_installed_ordinal,
-        install_days=inp.line_install_days,
+        installed_ordinal=inp.line_installed_ordinal.astype(np.int32),
+        install_days=inp.line_install_days.astype(np.int32),
     )
 
 
@@ -317,17 +317,24 @@ class _Blocks:
                             ("gated", e_block[starts])):  # fmt: skip
             object.__setattr__(self, name, value)
 
-    def go_live(self, ready: np.ndarray, blocks: np.ndarray | None = None) -> np.ndarray:
-        """(draws, B) go-live ordinals; with `blocks`, only those columns are recomputed (others: as_of)."""
+    def go_live(
+        self, ready: np.ndarray, blocks: np.ndarray | None = None, kept: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """(draws, B) go-live ordinals. With `blocks`, only those columns are computed (the others: as_of);
+        with `kept` = (lines, their ready ordinals), those lines are taken as ready then in every draw."""
         inp = self.inp
         e_block, e_line, starts = self.e_block, self.e_line, self.starts
         if blocks is not None:
             keep = np.isin(e_block, blocks)
             e_block, e_line = e_block[keep], e_line[keep]
             starts = np.flatnonzero(np.r_[True, e_block[1:] != e_block[:-1]]) if e_block.size else starts[:0]
-        block_ready = np.full((ready.shape[0], inp.n_blocks), inp.as_of_ordinal, dtype=np.int64)
+        block_ready = np.full((ready.shape[0], inp.n_blocks), inp.as_of_ordinal, dtype=ready.dtype)
         if e_block.size:
-            block_ready[:, e_block[starts]] = np.maximum.reduceat(ready[:, e_line], starts, axis=1)
+            gathered = ready[:, e_line]
+            if kept is not None:
+                where = np.flatnonzero(np.isin(e_line, kept[0]))
+                gathered[:, where] = kept[1][np.searchsorted(kept[0], e_line[where])]
+            block_ready[:, e_block[starts]] = np.maximum.reduceat(gathered, starts, axis=1)
         block_ready = np.maximum(block_ready, self.grid)
         go = np.where(block_ready >= UNSCHEDULED, UNSCHEDULED,
                       np.maximum(block_ready + inp.block_commissioning_days, inp.as_of_ordinal))  # fmt: skip
@@ -364,10 +371,8 @@ def _drivers(
     for key in candidates[counts[candidates] > 0].tolist():
         lines = lines_of(key)
         touched = np.unique(blocks.e_block[np.isin(blocks.e_line, lines)])
-        kept = ready.copy()
-        kept[:, lines] = plan.nominal_ready[lines]
         go_kept = go.copy()
-        go_kept[:, touched] = blocks.go_live(kept, touched)[:, touched]
+        go_kept[:, touched] = blocks.go_live(ready, touched, (lines, plan.nominal_ready[lines]))[:, touched]
         p80_kept = int(_quantiles(go_kept.max(axis=1), (0.8,))[0])
         dated = p80 < UNSCHEDULED and p80_kept < UNSCHEDULED
         out.append(Driver(key, float(counts[key] / draws), _date(p80_kept), p80 - p80_kept if dated else None))
