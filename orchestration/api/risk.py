@@ -16,6 +16,7 @@ from orchestration import selectors
 from orchestration.api import filters
 from orchestration.api.views import ERROR_400, ERROR_401, READ, ScopedViewMixin
 from orchestration.domain.risk import MAX_DRAWS
+from orchestration.services.delay_cost import project_delay_costs
 from orchestration.services.risk import project_risk, supplier_line_risk
 from orchestration.services.scorecards import supplier_scorecards
 from sitesel.api.views import ERROR_429
@@ -140,6 +141,96 @@ class SupplierLineRiskSerializer(serializers.Serializer):
     lines = LineRiskSerializer(many=True)
 
 
+class DelayPricesSerializer(serializers.Serializer):
+    cost_of_delay_usd_per_mw_month = serializers.FloatField(help_text="USD per MW-month of delay.")
+    usd_per_gpu_hour = serializers.FloatField(help_text="USD per GPU-hour (capex + opex).")
+    model_version = serializers.CharField()
+    capacity_mw = serializers.FloatField()
+    scoring_run_id = serializers.IntegerField(allow_null=True, help_text="The scenario the prices come from.")
+    source = serializers.CharField()
+
+
+class LineLabelSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    line_ref = serializers.CharField()
+    item = serializers.CharField()
+    category = serializers.CharField()
+    supplier_id = serializers.IntegerField()
+    supplier = serializers.CharField()
+
+
+class BlockDelaySerializer(serializers.Serializer):
+    block_id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    days_late = serializers.IntegerField(help_text="Deterministic forecast - plan, days.")
+    mw_months = serializers.FloatField(help_text="MW x months late.")
+    gpu_months = serializers.FloatField(help_text="GPU-months not delivered.")
+    usd = serializers.FloatField(help_text="MW-months x the cost of delay, USD.")
+
+
+class PenaltySerializer(LineLabelSerializer):
+    contract_id = serializers.IntegerField()
+    contract_ref = serializers.CharField()
+    days = serializers.IntegerField(help_text="Most days the contract's lines delay a block.")
+    per_day = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True,
+                                      help_text="null: the contract has no late penalty per day")  # fmt: skip
+    currency = serializers.CharField()
+
+
+class ExpediteSerializer(LineLabelSerializer):
+    block_ids = serializers.ListField(child=serializers.IntegerField())
+    days_saved = serializers.IntegerField(help_text="Days the most-moved block would gain if the line were on time.")
+    mw_days = serializers.FloatField(help_text="MW x days saved over the blocks it holds back.")
+    usd = serializers.FloatField(help_text="MW-days at the cost of delay, USD.")
+
+
+class ExpediteContractSerializer(serializers.Serializer):
+    contract_id = serializers.IntegerField()
+    contract_ref = serializers.CharField()
+    supplier_id = serializers.IntegerField()
+    block_ids = serializers.ListField(child=serializers.IntegerField())
+    days_saved = serializers.IntegerField(help_text="Days the most-moved block gains with every late line on time.")
+    mw_days = serializers.FloatField(help_text="MW x days saved over the blocks it holds back.")
+    usd = serializers.FloatField(help_text="MW-days at the cost of delay, USD.")
+
+
+class StrandedGpusSerializer(LineLabelSerializer):
+    gpus = serializers.FloatField()
+    days = serializers.IntegerField(allow_null=True, help_text="Days from landing to power; null: power undated.")
+    gpu_hours = serializers.FloatField(allow_null=True)
+    usd = serializers.FloatField(allow_null=True, help_text="GPU-hours x the cost per GPU-hour (an upper bound).")
+
+
+class ResequenceSerializer(serializers.Serializer):
+    block_id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    gpus_received = serializers.FloatField()
+    first_block_id = serializers.IntegerField()
+    first_index = serializers.IntegerField()
+    first_gpus_received = serializers.FloatField()
+    message = serializers.CharField()
+
+
+class DelayCostSerializer(serializers.Serializer):
+    """What the current slips cost (docs/orchestration.md, Program risk)."""
+
+    as_of = serializers.DateField()
+    prices = DelayPricesSerializer()
+    blocks = BlockDelaySerializer(many=True)
+    mw_months = serializers.FloatField()
+    gpu_months = serializers.FloatField()
+    usd = serializers.FloatField()
+    penalties = PenaltySerializer(many=True)
+    penalties_usd = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="USD contracts only.")
+    expedite = ExpediteSerializer(many=True, help_text="Per line: what bringing that line alone on time saves.")
+    expedite_contracts = ExpediteContractSerializer(many=True, help_text="Per contract: every late line on time.")
+    stranded_gpus = StrandedGpusSerializer(many=True)
+    stranded_gpu_hours = serializers.FloatField()
+    stranded_usd = serializers.FloatField()
+    resequence = ResequenceSerializer(allow_null=True)
+
+
 # --- views -----------------------------------------------------------------------------------------------
 
 RISK_PARAMS = [
@@ -190,6 +281,20 @@ class ProgramRiskViewSet(ScopedViewMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         query = _risk_query(request)
         return Response(ProgramRiskSerializer(project_risk(project=self.get_object(), **query)).data)
+
+
+@extend_schema(tags=["projects"])
+class ProgramDelayCostViewSet(ScopedViewMixin, viewsets.GenericViewSet):
+    """The cost of a program's current slips (by project id): late MW-months, penalties, expediting, idle GPUs."""
+
+    selector = selectors.project_list
+    serializer_class = DelayCostSerializer
+    throttle_classes = [ExpensiveReadThrottle]
+
+    @extend_schema(responses={200: DelayCostSerializer, **READ, 429: ERROR_429},
+                   summary="Price the current slips at the site model's cost of delay")  # fmt: skip
+    def retrieve(self, request, pk=None):
+        return Response(DelayCostSerializer(project_delay_costs(project=self.get_object())).data)
 
 
 @extend_schema(tags=["suppliers"])

@@ -59,7 +59,7 @@ def program_simulate(*, project: BuildProject, as_of: date | None = None,
     return Simulation(program, risk, evidence, {r: pk for pk, r in row.items()})
 
 
-def _line_info(line_ids: list[int]) -> dict[int, dict]:
+def line_info(line_ids: list[int]) -> dict[int, dict]:
     rows = ContractLine.objects.filter(pk__in=line_ids).values_list(
         "pk", "contract__reference", "line_no", "item", "category", "contract__supplier_id", "contract__supplier__name"
     )
@@ -79,7 +79,7 @@ def risk_as_data(sim: Simulation) -> dict:
     program, risk, evidence = sim.program, sim.risk, sim.evidence
     deterministic = forecast_program(program.inp)
     line_pos = [d.key for d in risk.line_drivers]
-    info = _line_info([int(program.line_ids[p]) for p in line_pos])
+    info = line_info([int(program.line_ids[p]) for p in line_pos])
     names = dict(Supplier.objects.filter(pk__in=list(evidence)).values_list("pk", "name"))
     categories = dict(Supplier.objects.filter(pk__in=list(evidence)).values_list("pk", "category"))
     blocks = [
@@ -162,7 +162,7 @@ def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: 
         q = risk.line_arrival_percentiles(mine)
         ros = program.line_required_on_site[mine]
         late = risk.prob_arrival_after(mine, np.where(ros > 0, ros, UNSCHEDULED))
-        info = _line_info([int(program.line_ids[p]) for p in mine])
+        info = line_info([int(program.line_ids[p]) for p in mine])
         for k, pos in enumerate(mine.tolist()):
             row = info[int(program.line_ids[pos])]
             lines.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,11 +12,13 @@ from rest_framework.test import APIClient
 from config.api.roles import SUPPLIER_GROUP
 from orchestration.models import Category, ContractLine, Supplier, SupplierMembership
 from orchestration.services.contracts import contract_create
+from orchestration.services.delay_cost import project_delay_costs
 from orchestration.services.deliveries import delivery_create, delivery_receive
 from orchestration.services.forecast import project_forecast
 from orchestration.services.projects import project_create
 from orchestration.services.risk import project_risk, supplier_line_risk
 from orchestration.services.scorecards import supplier_scorecards
+from sitesel.services.site_economics import site_economics
 
 from .conftest import today
 
@@ -163,3 +166,34 @@ def test_program_risk_api_for_planners_and_bad_draws_name_the_field(risky, plann
     for bad in ({"draws": 5}, {"draws": "many"}, {"seed": -1}):
         refused = client.get(f"/api/v1/program-risk/{risky.project.pk}/", bad)
         assert refused.status_code == 400 and refused.json()["field"] == next(iter(bad)), refused.content
+
+
+def test_the_current_slips_are_priced_at_the_site_models_cost_of_delay(risky, planner):
+    cooling = risky.contracts[Category.COOLING]
+    cooling.late_penalty_per_day = Decimal("2500.00")
+    cooling.save(update_fields=["late_penalty_per_day"])
+    econ = site_economics(risky.project.site, risky.project.target_mw, None)
+    data = project_delay_costs(project=risky.project)
+    months = (LATE - EARLY) / (365.25 / 12)  # both blocks: cooling de-rated 30 days, promised 10 days early
+    assert data["prices"]["cost_of_delay_usd_per_mw_month"] == econ.cost_of_delay_usd_per_mw_month
+    assert [(b["index"], b["days_late"]) for b in data["blocks"]] == [(1, LATE - EARLY), (2, LATE - EARLY)]
+    assert data["mw_months"] == pytest.approx(100.0 * months)
+    assert data["gpu_months"] == pytest.approx(sum(b.gpus for b in risky.blocks) * months)
+    assert data["usd"] == pytest.approx(100.0 * months * econ.cost_of_delay_usd_per_mw_month)
+    (penalty,) = data["penalties"]
+    assert (penalty["contract_id"], penalty["days"], penalty["amount"]) == (cooling.pk, 20, Decimal("50000.00"))
+    assert data["penalties_usd"] == Decimal("50000.00")
+    # A block's cooling lines tie, so one alone saves nothing; the whole cooling contract on time (ready by its
+    # need date) brings each block back to its plan: 20 days per block.
+    assert data["expedite"] == []
+    (contract,) = data["expedite_contracts"]
+    saved = LATE - EARLY
+    assert (contract["contract_id"], contract["days_saved"], contract["mw_days"]) == (cooling.pk, saved, 100.0 * saved)
+
+    response = client_for(planner).get(f"/api/v1/program-delay-cost/{risky.project.pk}/")
+    assert response.status_code == 200 and response.json()["penalties"][0]["amount"] == "50000.00"
+
+
+def test_supplier_accounts_cannot_read_the_programs_cost(risky, supplier_users):
+    client = client_for(supplier_users[Category.COOLING])
+    assert client.get(f"/api/v1/program-delay-cost/{risky.project.pk}/").status_code == 403
