@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from orchestration.models import BomLine, BuildProject, Contract, ContractLine, Supplier
+from orchestration.services.scorecards import contract_supplier_flag
 from sitesel.errors import ApplicationError
 
 MONEY_STEP = Decimal("0.01")
@@ -85,6 +86,7 @@ def contract_create(
         if value is None:
             contract.value = sum((line.quantity * line.unit_value for line in lines), Decimal(0)).quantize(MONEY_STEP)
             contract.save(update_fields=["value"])
+    contract_supplier_flag(contract=contract)
     return contract
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.dates import ordinals
 from orchestration.domain.scorecards import Scorecard, ScorecardPolicy, SlipModel, scorecards, slip_model
-from orchestration.models import Delivery, Supplier
+from orchestration.models import Alert, Contract, Delivery, Supplier
+from orchestration.services.alerts import alert_raise
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,3 +123,22 @@ def supplier_slip_model(*, supplier_ids: list[int]) -> tuple[SlipModel, dict[int
     model = slip_model([closed.slips_of(pk) for pk in ids], [category[pk] for pk in ids],
                        prior_strength=settings.ORCHESTRATION_RISK_PRIOR_STRENGTH)  # fmt: skip
     return model, {pk: row for row, pk in enumerate(ids)}
+
+
+def contract_supplier_flag(*, contract: Contract) -> Alert | None:
+    """Flag a new contract placed with a supplier whose record is below the on-time threshold (an alert, once)."""
+    card = supplier_scorecards(suppliers=[contract.supplier])[0]
+    if not card["below_threshold"]:
+        return None
+    return alert_raise(
+        kind=Alert.Kind.WEAK_SUPPLIER,
+        key=f"weak_supplier:{contract.pk}",
+        message=(
+            f"Contract {contract.reference} placed with {contract.supplier.name}: on time in "
+            f"{card['on_time_rate']:.0%} of {card['n_deliveries']} closed deliveries (threshold "
+            f"{card['on_time_threshold']:.0%}), median slip {card['slip_p50_days']:.0f} d, trend {card['trend']}"
+        ),
+        project=contract.project,
+        supplier=contract.supplier,
+        data={k: card[k] for k in ("on_time_rate", "n_deliveries", "on_time_threshold", "slip_p50_days", "trend")},
+    )

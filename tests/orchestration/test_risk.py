@@ -10,14 +10,14 @@ from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from config.api.roles import SUPPLIER_GROUP
-from orchestration.models import Category, ContractLine, Supplier, SupplierMembership
+from orchestration.models import Alert, Category, ContractLine, Supplier, SupplierMembership
 from orchestration.services.contracts import contract_create
 from orchestration.services.delay_cost import project_delay_costs
 from orchestration.services.deliveries import delivery_create, delivery_receive
 from orchestration.services.forecast import project_forecast
 from orchestration.services.projects import project_create
 from orchestration.services.risk import project_risk, supplier_line_risk
-from orchestration.services.scorecards import supplier_scorecards
+from orchestration.services.scorecards import contract_supplier_flag, supplier_scorecards
 from sitesel.services.site_economics import site_economics
 
 from .conftest import today
@@ -197,3 +197,15 @@ def test_the_current_slips_are_priced_at_the_site_models_cost_of_delay(risky, pl
 def test_supplier_accounts_cannot_read_the_programs_cost(risky, supplier_users):
     client = client_for(supplier_users[Category.COOLING])
     assert client.get(f"/api/v1/program-delay-cost/{risky.project.pk}/").status_code == 403
+
+
+def test_a_new_contract_with_a_supplier_below_the_threshold_raises_one_alert(program, site):
+    weak, good = program.suppliers[Category.CHIPS], program.suppliers[Category.LAND]
+    closed_history(site, {weak: [0, 0, 0, 20, 25, 30], good: [0] * 6})  # 50 % and 100 % on time
+    assert not Alert.objects.filter(kind="weak_supplier").exists()  # no record yet when the first ones were placed
+    flagged = contract_create(supplier=weak, project=program.project, reference="NEW-CHIPS")
+    contract_create(supplier=good, project=program.project, reference="NEW-LAND")
+    (alert,) = Alert.objects.filter(kind="weak_supplier")
+    assert alert.supplier == weak and alert.project == program.project and "NEW-CHIPS" in alert.message
+    assert alert.data["on_time_rate"] == 0.5 and alert.data["n_deliveries"] == 6
+    assert contract_supplier_flag(contract=flagged) is None  # raised once per contract
