@@ -27,6 +27,7 @@ from orchestration.models import (
     Delivery,
     DeliveryEvent,
     FeedReview,
+    ProgramBaseline,
     PromiseChange,
     Supplier,
     SupplierCheckRun,
@@ -143,3 +144,7 @@ def feed_review_list(*, scope: Scope) -> QuerySet[FeedReview]:
 
 def check_run_list(*, scope: Scope) -> QuerySet[SupplierCheckRun]:
     return _own(SupplierCheckRun.objects.select_related("supplier"), scope, "supplier_id")
+
+
+def baseline_list(*, scope: Scope) -> QuerySet[ProgramBaseline]:
+    return _internal_only(ProgramBaseline.objects.select_related("project", "created_by"), scope)

@@ -1,4 +1,5 @@
-"""API of program risk: supplier scorecards, the Monte Carlo go-live of a program, a supplier's own lines' risk.
+"""API of program risk: supplier scorecards, the Monte Carlo go-live of a program, the cost of its slips, named
+baselines and the variance against them, and a supplier's own lines' risk.
 
 Thin: the querysets come from the scoped selectors (a supplier's user sees its own supplier row only, so its
 own scorecard and its own lines' risk), the figures from orchestration.services.scorecards and .risk.
@@ -7,19 +8,24 @@ Program risk is internal planning data: supplier accounts get 403 there, as on t
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.throttling import ExpensiveReadThrottle
 from orchestration import selectors
 from orchestration.api import filters
-from orchestration.api.views import ERROR_400, ERROR_401, READ, ScopedViewMixin
+from orchestration.api.views import ERROR_400, ERROR_401, READ, WRITE, ScopedViewMixin
 from orchestration.domain.risk import MAX_DRAWS
+from orchestration.models import BuildProject, ProgramBaseline
+from orchestration.services.baselines import baseline_freeze, baseline_variance
 from orchestration.services.delay_cost import project_delay_costs
 from orchestration.services.risk import project_risk, supplier_line_risk
 from orchestration.services.scorecards import supplier_scorecards
 from sitesel.api.views import ERROR_429
+from sitesel.errors import ApplicationError
+from sitesel.validators import validate_plain_name
 
 # --- serializers ---------------------------------------------------------------------------------------
 
@@ -231,6 +237,74 @@ class DelayCostSerializer(serializers.Serializer):
     resequence = ResequenceSerializer(allow_null=True)
 
 
+class BaselineSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ProgramBaseline
+        fields = ("id", "project", "name", "note", "as_of", "planned_go_live", "forecast_go_live", "created_at",
+                  "created_by")  # fmt: skip
+        read_only_fields = ("as_of", "planned_go_live", "forecast_go_live", "created_at", "created_by")
+
+
+class BaselineCreateSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=BuildProject.objects.all())
+    name = serializers.CharField(max_length=100, validators=[validate_plain_name])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SlipEntrySerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    shipment_ref = serializers.CharField()
+    field = serializers.CharField(help_text="promised_date | confirmed_date | expected_date")
+    old_date = serializers.DateField(allow_null=True)
+    new_date = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField(allow_null=True, help_text="new - old, days (> 0: a slip)")
+    source = serializers.CharField(help_text="Who recorded it: api, admin, feed (check run), …")
+    check_run_id = serializers.IntegerField(allow_null=True)
+    actor = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class BlockVarianceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    in_baseline = serializers.BooleanField()
+    baseline_planned_go_live = serializers.DateField(allow_null=True)
+    baseline_forecast_go_live = serializers.DateField(allow_null=True)
+    planned_go_live = serializers.DateField()
+    forecast_go_live = serializers.DateField(allow_null=True)
+    plan_moved_days = serializers.IntegerField(allow_null=True, help_text="Plan now - plan then, days.")
+    forecast_moved_days = serializers.IntegerField(allow_null=True, help_text="Forecast now - forecast then, days.")
+    forecast_vs_baseline_plan_days = serializers.IntegerField(allow_null=True,
+                                                              help_text="Forecast now - plan then, days.")  # fmt: skip
+    slips_since = SlipEntrySerializer(many=True, help_text="Largest slip-log entries on its lines since the freeze.")
+
+
+class LineVarianceSerializer(LineLabelSerializer):
+    in_baseline = serializers.BooleanField()
+    baseline_arrival = serializers.DateField(allow_null=True)
+    forecast_arrival = serializers.DateField(allow_null=True)
+    arrival_moved_days = serializers.IntegerField(allow_null=True, help_text="Arrival now - arrival then, days.")
+    slips_since = SlipEntrySerializer(many=True)
+
+
+class VarianceSerializer(serializers.Serializer):
+    """Today's forecast against a baseline (docs/orchestration.md, Program risk)."""
+
+    baseline_id = serializers.IntegerField()
+    name = serializers.CharField()
+    frozen_at = serializers.DateTimeField()
+    baseline_as_of = serializers.DateField()
+    as_of = serializers.DateField()
+    baseline_forecast_go_live = serializers.DateField(allow_null=True)
+    forecast_go_live = serializers.DateField(allow_null=True)
+    forecast_moved_days = serializers.IntegerField(allow_null=True)
+    blocks = BlockVarianceSerializer(many=True)
+    lines = LineVarianceSerializer(many=True, help_text="Lines whose arrival moved or that slipped since the freeze.")
+    lines_unchanged = serializers.IntegerField()
+
+
 # --- views -----------------------------------------------------------------------------------------------
 
 RISK_PARAMS = [
@@ -295,6 +369,46 @@ class ProgramDelayCostViewSet(ScopedViewMixin, viewsets.GenericViewSet):
                    summary="Price the current slips at the site model's cost of delay")  # fmt: skip
     def retrieve(self, request, pk=None):
         return Response(DelayCostSerializer(project_delay_costs(project=self.get_object())).data)
+
+
+@extend_schema(tags=["projects"])
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("project", int, description="Only this project's baselines")],
+                       responses={200: BaselineSerializer(many=True), 400: ERROR_400, 401: ERROR_401}),
+    retrieve=extend_schema(responses={200: BaselineSerializer, **READ}),
+    create=extend_schema(request=BaselineCreateSerializer, responses={201: BaselineSerializer, **WRITE},
+                         summary="Freeze the program's plan and forecast under a name (409 if the name is taken)"),
+)  # fmt: skip
+class BaselineViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Named baselines of a program (several per project); compare today's forecast with any of them."""
+
+    selector = selectors.baseline_list
+    serializer_class = BaselineSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        project = self.request.query_params.get("project")
+        if self.action == "list" and project is not None:
+            if not project.isdigit():
+                raise ApplicationError("must be a project id", field="project")
+            queryset = queryset.filter(project_id=int(project))
+        return queryset
+
+    def create(self, request):
+        data = BaselineCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = data.validated_data["project"]
+        if not selectors.project_list(scope=self.scope).filter(pk=project.pk).exists():
+            raise ApplicationError("no such project", field="project", code="does_not_exist")
+        baseline = baseline_freeze(**data.validated_data, actor=request.user)
+        return Response(BaselineSerializer(self.get_queryset().get(pk=baseline.pk)).data, status=201)
+
+    @extend_schema(responses={200: VarianceSerializer, **READ, 429: ERROR_429},
+                   summary="Forecast now against this baseline, per block and line, with the slips since")  # fmt: skip
+    @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None,
+            throttle_classes=[ExpensiveReadThrottle])  # fmt: skip
+    def variance(self, request, pk=None):
+        return Response(VarianceSerializer(baseline_variance(baseline=self.get_object())).data)
 
 
 @extend_schema(tags=["suppliers"])

@@ -20,6 +20,7 @@ router.register("supplier-checks", views.SupplierCheckRunViewSet, basename="supp
 router.register("supplier-scorecards", risk.SupplierScorecardViewSet, basename="supplier-scorecard")
 router.register("program-risk", risk.ProgramRiskViewSet, basename="program-risk")
 router.register("program-delay-cost", risk.ProgramDelayCostViewSet, basename="program-delay-cost")
+router.register("baselines", risk.BaselineViewSet, basename="baseline")
 router.register("supplier-line-risk", risk.SupplierLineRiskViewSet, basename="supplier-line-risk")
 
 urlpatterns = router.urls
