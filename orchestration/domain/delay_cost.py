@@ -30,7 +30,7 @@ import numpy as np
 from .categories import CATEGORY_CODE, Category
 from .dates import UNSCHEDULED
 from .errors import InvalidInput
-from .forecast import BindingKind, ProgramForecast
+from .forecast import BindingKind, ProgramForecast, bridge_power
 from .forecast_input import ForecastInput
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -153,13 +153,16 @@ def _expedite(
     on_time = np.minimum(e_ready, need[e_block])  # each edge's line, expedited to its block's need date
 
     def block_ready(ready: np.ndarray) -> np.ndarray:
+        counted, counted_grid = bridge_power(ready, grid, e_line=e_line, e_block=e_block,
+                                             line_category=inp.line_category)  # fmt: skip
         out = np.full(n_blocks, as_of, dtype=np.int64)
-        np.maximum.at(out, e_block, ready)
-        return np.maximum(out, grid)
+        np.maximum.at(out, e_block, counted)
+        return np.maximum(out, counted_grid)
 
     now = block_ready(e_ready)
     movable = (inp.block_live_ordinal == 0) & (now < UNSCHEDULED) & (now > need)
-    late_edges = movable[e_block] & (e_ready > need[e_block])
+    counted = bridge_power(e_ready, grid, e_line=e_line, e_block=e_block, line_category=inp.line_category)[0]
+    late_edges = movable[e_block] & (counted > need[e_block])
 
     def rows(keys: np.ndarray, key_of_edge: np.ndarray) -> tuple[Expedite, ...]:
         out = []

@@ -32,7 +32,7 @@ import numpy as np
 
 from .dates import UNSCHEDULED, from_ordinal, next_quarter, quarter_end, quarter_label, quarter_of
 from .errors import InvalidInput
-from .forecast import compute_core
+from .forecast import bridge_power, compute_core
 from .forecast_input import ForecastInput, to_milli
 from .scorecards import SLIP_LEVELS, SlipModel
 
@@ -329,13 +329,17 @@ class _Blocks:
             e_block, e_line = e_block[keep], e_line[keep]
             starts = np.flatnonzero(np.r_[True, e_block[1:] != e_block[:-1]]) if e_block.size else starts[:0]
         block_ready = np.full((ready.shape[0], inp.n_blocks), inp.as_of_ordinal, dtype=ready.dtype)
+        grid = np.broadcast_to(self.grid, block_ready.shape)
         if e_block.size:
             gathered = ready[:, e_line]
             if kept is not None:
                 where = np.flatnonzero(np.isin(e_line, kept[0]))
                 gathered[:, where] = kept[1][np.searchsorted(kept[0], e_line[where])]
+            gathered, grid = bridge_power(gathered, grid, e_line=e_line, e_block=e_block,
+                                          line_category=inp.line_category)  # fmt: skip
             block_ready[:, e_block[starts]] = np.maximum.reduceat(gathered, starts, axis=1)
-        block_ready = np.maximum(block_ready, self.grid)
+            block_ready[block_ready < 0] = inp.as_of_ordinal  # only moot generation lines: as if none
+        block_ready = np.maximum(block_ready, grid)
         go = np.where(block_ready >= UNSCHEDULED, UNSCHEDULED,
                       np.maximum(block_ready + inp.block_commissioning_days, inp.as_of_ordinal))  # fmt: skip
         return np.where(inp.block_live_ordinal > 0, inp.block_live_ordinal, go)
@@ -347,12 +351,16 @@ class _Blocks:
         live = self.inp.block_live_ordinal > 0
         for b in np.unique(program_block).tolist():
             rows = np.flatnonzero(program_block == b)
-            lines = self.e_line[self.e_block == b]
+            mine = self.e_block == b
+            lines = self.e_line[mine]
             if live[b] or lines.size == 0:
                 continue
-            sub = ready[np.ix_(rows, lines)]
+            grid = np.zeros((rows.size, self.inp.n_blocks), dtype=np.int64)
+            grid[:, b] = self.grid[b]
+            sub, grid = bridge_power(ready[np.ix_(rows, lines)], grid, e_line=lines, e_block=self.e_block[mine],
+                                     line_category=self.inp.line_category)  # fmt: skip
             best = np.argmax(sub, axis=1)
-            by_line = sub[np.arange(rows.size), best] >= self.grid[b]
+            by_line = sub[np.arange(rows.size), best] >= grid[:, b]
             out[rows[by_line]] = lines[best[by_line]]
         return out
 

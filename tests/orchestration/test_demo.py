@@ -32,7 +32,7 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
         ["chips", "memory", "networking", "power_equipment", "cooling", "buildings", "onsite_generation",
          "power_distribution", "land"]
     )  # fmt: skip
-    assert ContractLine.objects.filter(contract__project=project, blocks__isnull=False).count() == 20 * 17
+    assert ContractLine.objects.filter(contract__project=project, blocks__isnull=False).count() == 20 * 19
     assert PromiseChange.objects.filter(days__gt=0).exists()
     assert (tmp_path / "steelframe" / "ship-notices.csv").exists()
 
