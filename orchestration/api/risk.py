@@ -21,6 +21,7 @@ from orchestration.domain.risk import MAX_DRAWS
 from orchestration.models import BuildProject, ProgramBaseline
 from orchestration.services.baselines import baseline_freeze, baseline_variance
 from orchestration.services.delay_cost import project_delay_costs
+from orchestration.services.portfolio import portfolio_view
 from orchestration.services.risk import project_risk, supplier_line_risk
 from orchestration.services.scorecards import supplier_scorecards
 from sitesel.api.views import ERROR_429
@@ -305,6 +306,53 @@ class VarianceSerializer(serializers.Serializer):
     lines_unchanged = serializers.IntegerField()
 
 
+class PortfolioProgramSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    mw_total = serializers.FloatField()
+    forecast_go_live = serializers.DateField(allow_null=True)
+    mw_at_risk = serializers.FloatField()
+
+
+class ProgramMwSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    mw = serializers.FloatField()
+
+
+class PortfolioQuarterSerializer(serializers.Serializer):
+    quarter = serializers.CharField()
+    quarter_end = serializers.DateField()
+    planned_mw_cumulative = serializers.FloatField()
+    forecast_mw_cumulative = serializers.FloatField()
+    forecast_mw_by_program = ProgramMwSerializer(many=True)
+
+
+class ContentionProgramSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.FloatField(help_text="Open quantity due that month, in the contract lines' units.")
+
+
+class ContentionSerializer(serializers.Serializer):
+    supplier_id = serializers.IntegerField()
+    supplier = serializers.CharField()
+    month = serializers.DateField(help_text="First day of the month.")
+    capacity_per_month = serializers.FloatField(help_text="Sum of its contracts' committed volume per month.")
+    demand = serializers.FloatField()
+    excess = serializers.FloatField()
+    by_program = ContentionProgramSerializer(many=True)
+
+
+class PortfolioSerializer(serializers.Serializer):
+    """Every program's MW live by quarter, added up, and supplier capacity programs compete for."""
+
+    as_of = serializers.DateField(allow_null=True)
+    programs = PortfolioProgramSerializer(many=True)
+    mw_live_by_quarter = PortfolioQuarterSerializer(many=True)
+    contention = ContentionSerializer(many=True)
+    suppliers_without_stated_volume = serializers.ListField(child=serializers.CharField())
+
+
 # --- views -----------------------------------------------------------------------------------------------
 
 RISK_PARAMS = [
@@ -409,6 +457,30 @@ class BaselineViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMod
             throttle_classes=[ExpensiveReadThrottle])  # fmt: skip
     def variance(self, request, pk=None):
         return Response(VarianceSerializer(baseline_variance(baseline=self.get_object())).data)
+
+
+@extend_schema(tags=["projects"])
+class PortfolioViewSet(ScopedViewMixin, viewsets.GenericViewSet):
+    """The portfolio of programs (internal): MW live by quarter across them and supplier capacity contention."""
+
+    selector = selectors.project_list
+    serializer_class = PortfolioSerializer
+    throttle_classes = [ExpensiveReadThrottle]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("project", int, many=True, description="Only these projects (default: all)")],
+        responses={200: PortfolioSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
+        summary="MW live by quarter across programs; months where programs compete for a supplier's volume",
+    )
+    def list(self, request):
+        projects = self.get_queryset()
+        wanted = request.query_params.getlist("project")
+        if wanted:
+            if not all(p.isdigit() for p in wanted):
+                raise ApplicationError("must be project ids", field="project")
+            projects = projects.filter(pk__in=[int(p) for p in wanted])
+        return Response(PortfolioSerializer(portfolio_view(projects=list(projects.order_by("pk")))).data)
 
 
 @extend_schema(tags=["suppliers"])

@@ -21,6 +21,7 @@ router.register("supplier-scorecards", risk.SupplierScorecardViewSet, basename="
 router.register("program-risk", risk.ProgramRiskViewSet, basename="program-risk")
 router.register("program-delay-cost", risk.ProgramDelayCostViewSet, basename="program-delay-cost")
 router.register("baselines", risk.BaselineViewSet, basename="baseline")
+router.register("portfolio", risk.PortfolioViewSet, basename="portfolio")
 router.register("supplier-line-risk", risk.SupplierLineRiskViewSet, basename="supplier-line-risk")
 
 urlpatterns = router.urls

@@ -31,6 +31,7 @@ def contract_create(
     terms: str = "",
     penalties: str = "",
     late_penalty_per_day: Decimal | None = None,
+    committed_volume_per_month: Decimal | None = None,
     lines_from_bom: bool = False,
     unit_values: dict[str, Decimal] | None = None,
     actor=None,
@@ -50,6 +51,7 @@ def contract_create(
         terms=terms,
         penalties=penalties,
         late_penalty_per_day=late_penalty_per_day,
+        committed_volume_per_month=committed_volume_per_month,
     )
     contract.full_clean()
     contract.save()
