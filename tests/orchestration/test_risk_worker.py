@@ -7,29 +7,20 @@ import json
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from rest_framework.test import APIClient
 
-from config.celery_app import app
 from orchestration.models import Alert, Category
 
 from .conftest import make_program
 from .test_risk import closed_history
+from .test_tasks import worker  # noqa: F401  (the real worker fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def running_worker():
-    app.control.purge()  # messages left by an earlier, interrupted run must not reach this worker
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
-
-
-def test_a_contract_with_a_weak_supplier_is_flagged_and_the_worker_sends_it(
-    running_worker, site, planner, local_server, settings
-):
+@pytest.mark.usefixtures("worker")
+def test_a_contract_with_a_weak_supplier_is_flagged_and_the_worker_sends_it(site, planner, local_server, settings):
     settings.ORCHESTRATION_ALERT_WEBHOOK_URL = local_server.route("/hook", b"ok")
     program = make_program(site, name="Flag program", blocks=1)
     weak = program.suppliers[Category.COOLING]
