@@ -369,6 +369,8 @@ def _drivers(
     keys: np.ndarray, binding_key: np.ndarray, lines_of, blocks: _Blocks, ready, go, plan: _Plan, settings
 ) -> tuple[Driver, ...]:
     """The tornado bars of the most critical keys (suppliers or lines)."""
+    if go.shape[1] == 0:
+        return ()
     draws = go.shape[0]
     program = go.max(axis=1)
     p80 = int(_quantiles(program, (0.8,))[0])
@@ -454,7 +456,8 @@ def simulate_program(
     line_drivers = _drivers(
         np.arange(inp.n_lines), binding, lambda key: np.array([key]), blocks, ready, go, plan, settings
     )
-    binding_supplier = np.where(binding >= 0, line_supplier[np.maximum(binding, 0)], -1)
+    binding_supplier = np.full_like(binding, -1)
+    binding_supplier[binding >= 0] = line_supplier[binding[binding >= 0]]
     supplier_drivers = _drivers(
         np.arange(slips.n_suppliers), binding_supplier, lambda key: np.flatnonzero(line_supplier == key),
         blocks, ready, go, plan, settings,

@@ -185,3 +185,22 @@ def test_same_seed_same_answer_and_bad_settings_are_refused():
         simulate_program(inp, line_supplier[:-1], slips)
     with pytest.raises(InvalidInput):
         simulate_program(inp, line_supplier + 5, slips)
+
+
+def no_lines(n_blocks: int) -> ForecastInput:
+    none_i, none_f = np.zeros(0, dtype=int), np.zeros(0)
+    return ForecastInput(
+        as_of_ordinal=AS_OF.toordinal(), delivery_line_idx=none_i, delivery_qty=none_f, delivery_received_qty=none_f,
+        delivery_promised_ordinal=none_i, line_required_qty=none_f, line_category=none_i, line_install_days=none_i,
+        edge_line_idx=none_i, edge_block_idx=none_i,
+        block_planned_ordinal=np.full(n_blocks, AS_OF.toordinal() + 100), block_mw=np.full(n_blocks, 50.0),
+        block_commissioning_days=np.full(n_blocks, 10),
+    )  # fmt: skip
+
+
+def test_a_block_with_nothing_to_wait_for_and_an_empty_program():
+    risk = simulate_program(no_lines(1), np.zeros(0), constant_slips([]), RiskSettings(draws=10))
+    assert risk.p50 == risk.p90 == AS_OF + timedelta(days=10)  # commissioning from today
+    assert risk.supplier_drivers == () and risk.line_drivers == () and risk.prob_late == 0.0
+    nothing = simulate_program(no_lines(0), np.zeros(0), constant_slips([]), RiskSettings(draws=10))
+    assert (nothing.p50, nothing.blocks, nothing.mw_by_quarter, nothing.prob_late) == (None, (), (), 0.0)
