@@ -22,6 +22,7 @@ class CategoryScorecardSerializer(serializers.Serializer):
 
 
 class ScorecardSerializer(CategoryScorecardSerializer):
+    id = serializers.IntegerField(help_text="The supplier's id.")
     supplier_id = serializers.IntegerField()
     supplier = serializers.CharField()
     on_time_threshold = serializers.FloatField()

@@ -95,6 +95,7 @@ def supplier_scorecards(*, suppliers: list[Supplier], as_of: date | None = None)
         overall, *per_category = by_supplier[supplier.pk]
         out.append(
             {
+                "id": supplier.pk,  # a scorecard is its supplier's: the same id on supplier-scorecards/{id}/
                 "supplier_id": supplier.pk,
                 "supplier": supplier.name,
                 "category": supplier.category,
