@@ -498,3 +498,6 @@ class AlertAdmin(ReadOnlyAdmin):
 
         for alert in queryset.filter(sent_at__isnull=True):
             alert_send_task.delay(alert.pk)
+
+
+from orchestration import admin_baselines  # noqa: E402, F401  (baselines: registered in their own module)

@@ -27,6 +27,7 @@ from orchestration.models import (
     Delivery,
     DeliveryEvent,
     FeedReview,
+    ProgramBaseline,
     PromiseChange,
     Supplier,
     SupplierCheckRun,
@@ -162,3 +163,7 @@ def block_gating_lines(*, block_id: int) -> QuerySet:
                 "last_installed")  # fmt: skip
         .order_by("id")
     )
+
+
+def baseline_list(*, scope: Scope) -> QuerySet[ProgramBaseline]:
+    return _internal_only(ProgramBaseline.objects.select_related("project", "created_by"), scope)

@@ -47,3 +47,12 @@ ORCHESTRATION_ALERT_WEBHOOK_URL = _env.str("ORCHESTRATION_ALERT_WEBHOOK_URL", de
 # Supplier de-rating (orchestration.domain.reliability): closed deliveries needed before a record counts.
 ORCHESTRATION_DERATE_MIN_HISTORY = _env.int("ORCHESTRATION_DERATE_MIN_HISTORY", default=5)
 ORCHESTRATION_DERATE_GRACE_DAYS = _env.int("ORCHESTRATION_DERATE_GRACE_DAYS", default=0)
+
+# --- program risk (orchestration.domain.scorecards, risk) -------------------------------------------
+# A supplier with an on-time rate under this (and at least ORCHESTRATION_DERATE_MIN_HISTORY closed deliveries)
+# is flagged on its scorecard and when a new contract is placed with it.
+ORCHESTRATION_SCORECARD_ON_TIME_THRESHOLD = _env.float("ORCHESTRATION_SCORECARD_ON_TIME_THRESHOLD", default=0.8)
+# Pseudo-deliveries of the category prior a supplier's own slip history is weighed against (n / (n + k)).
+ORCHESTRATION_RISK_PRIOR_STRENGTH = _env.float("ORCHESTRATION_RISK_PRIOR_STRENGTH", default=5.0)
+# Probability that a delivery takes its supplier's shared slip level in a draw (correlation within a supplier).
+ORCHESTRATION_RISK_SUPPLIER_SHARE = _env.float("ORCHESTRATION_RISK_SUPPLIER_SHARE", default=0.7)

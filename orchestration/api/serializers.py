@@ -5,6 +5,8 @@ Serializers validate and shape data only: workflow writes go through orchestrati
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -390,12 +392,13 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = (
             "id", "supplier", "project", "reference", "signed_on", "value", "currency", "terms", "penalties",
-            "late_penalty_per_day", "lines_from_bom", "lines", "created_at",
+            "late_penalty_per_day", "committed_volume_per_month", "lines_from_bom", "lines", "created_at",
         )  # fmt: skip
         read_only_fields = ("created_at",)
         extra_kwargs = {
             "value": {"min_value": 0},
             "late_penalty_per_day": {"min_value": 0},
+            "committed_volume_per_month": {"min_value": Decimal("0.001")},
             "currency": {"min_length": 3, "max_length": 3},
         }
 

@@ -1,7 +1,7 @@
 """/api/v1/ routes of the orchestration app (docs/orchestration.md §6)."""
 
 from config.api.routers import IdRouter
-from orchestration.api import views
+from orchestration.api import risk, views
 
 app_name = "orchestration_api"
 
@@ -16,5 +16,12 @@ router.register("deliveries", views.DeliveryViewSet, basename="delivery")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("feed-reviews", views.FeedReviewViewSet, basename="feed-review")
 router.register("supplier-checks", views.SupplierCheckRunViewSet, basename="supplier-check")
+# Program risk (orchestration/api/risk.py).
+router.register("supplier-scorecards", risk.SupplierScorecardViewSet, basename="supplier-scorecard")
+router.register("program-risk", risk.ProgramRiskViewSet, basename="program-risk")
+router.register("program-delay-cost", risk.ProgramDelayCostViewSet, basename="program-delay-cost")
+router.register("baselines", risk.BaselineViewSet, basename="baseline")
+router.register("portfolio", risk.PortfolioViewSet, basename="portfolio")
+router.register("supplier-line-risk", risk.SupplierLineRiskViewSet, basename="supplier-line-risk")
 
 urlpatterns = router.urls

@@ -312,6 +312,30 @@ ONSITE_GENERATION_ROW = _Row(
 )
 
 
+# The rest of the bridge: on-site generation runs only with fuel at the fence and an air permit, so each is a
+# line of its own that can hold the block (forecast rule 4b: the earlier of the grid and all these counts).
+ONSITE_FUEL_ROW = _Row(
+    "Gas supply for bridge generation (lateral tap and metering)",
+    Category.ONSITE_GENERATION,
+    "connection",
+    lambda s, a: 1,
+    (39, 104),
+    14,
+    "one gas connection per block's generation",
+    "sitesel parameters gas_lateral_months_low/high (9-24 months, an assumption there too)",
+)
+ONSITE_PERMIT_ROW = _Row(
+    "Air permit for on-site generation",
+    Category.ONSITE_GENERATION,
+    "permit",
+    lambda s, a: 1,
+    (26, 52),
+    0,
+    "one permit to operate the block's engines",
+    "assumption (6-12 months for a minor-source air permit; no source in anchors)",
+)
+
+
 def _to_line(row: _Row, quantity: int) -> ProposedLine:
     low, high = row.lead_weeks
     return ProposedLine(
@@ -338,6 +362,7 @@ def propose_block_lines(
     if onsite_generation_mw > 0:
         units = n_plus_one_per_four(_ceil(onsite_generation_mw / assumptions.onsite_genset_mw))
         lines.append(_to_line(ONSITE_GENERATION_ROW, units))
+        lines += [_to_line(row, row.quantity(sizing, assumptions)) for row in (ONSITE_FUEL_ROW, ONSITE_PERMIT_ROW)]
     # Drop zero-quantity rows (tiny blocks may need no MV lineup split etc.; nothing to contract).
     return [line for line in lines if line.quantity > 0]
 

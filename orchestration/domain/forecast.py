@@ -126,6 +126,29 @@ def _segment_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return starts
 
 
+def bridge_power(
+    e_ready: np.ndarray, grid: np.ndarray, *, e_line: np.ndarray, e_block: np.ndarray, line_category: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rule 4b: of a block's two power paths, the grid and its on-site generation, the earlier one counts.
+
+    A block without power that has on-site generation lines and a tracked grid date (`grid` > 0) waits for
+    its generation lines (all of them: engines or turbines, fuel, permits) when they are ready no later than
+    the grid date, and then not for the grid; otherwise it waits for the grid and not for those lines.
+    `e_ready` may carry leading draw axes. Returns the edges' ready dates (-1 on edges that no longer count)
+    and the grid dates that still count (0 = none).
+    """
+    is_gen = line_category[e_line] == CATEGORY_CODE[Category.ONSITE_GENERATION]
+    if not is_gen.any():
+        return e_ready, grid
+    gen_ready = np.full((*e_ready.shape[:-1], grid.shape[-1]), -1, dtype=e_ready.dtype)
+    for k in np.flatnonzero(is_gen).tolist():  # a few edges per block: a loop stays exact for any draw axes
+        b = int(e_block[k])
+        gen_ready[..., b] = np.maximum(gen_ready[..., b], e_ready[..., k])
+    use_gen = (gen_ready >= 0) & ~((grid > 0) & (gen_ready > grid))
+    e_ready = np.where(is_gen & ~use_gen[..., e_block], -1, e_ready)
+    return e_ready, np.where(use_gen, 0, grid)
+
+
 def compute_core(inp: ForecastInput) -> ForecastCore:
     """The vectorized implementation (no Python loop over deliveries, lines or edges)."""
     as_of = inp.as_of_ordinal
@@ -177,6 +200,9 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     # 4. Block ready = argmax over gating lines (sort by block, ready desc, line asc; take first).
     e_line, e_block = inp.edge_line_idx, inp.edge_block_idx
     e_ready = line_ready[e_line]
+    no_power = ~inp.block_power_available
+    grid = np.where(no_power & (inp.block_grid_power_ordinal > 0), np.maximum(inp.block_grid_power_ordinal, as_of), 0)
+    e_ready, grid = bridge_power(e_ready, grid, e_line=e_line, e_block=e_block, line_category=inp.line_category)
     e_order = np.lexsort((e_line, -e_ready, e_block))
     e_first = e_order[_segment_starts(e_block[e_order])]
     block_ready = np.full(n_blocks, as_of, dtype=np.int64)
@@ -185,9 +211,10 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     block_ready[e_block[e_first]] = e_ready[e_first]
     bind_kind[e_block[e_first]] = BINDING_LINE
     bind_line[e_block[e_first]] = e_line[e_first]
+    waits_for_grid_only = block_ready < 0  # every gating line was on-site generation the grid makes moot
+    block_ready[waits_for_grid_only] = as_of
+    bind_kind[waits_for_grid_only], bind_line[waits_for_grid_only] = BINDING_NONE, -1
 
-    no_power = ~inp.block_power_available
-    grid = np.where(no_power & (inp.block_grid_power_ordinal > 0), np.maximum(inp.block_grid_power_ordinal, as_of), 0)
     grid_binds = grid > block_ready
     block_ready = np.where(grid_binds, grid, block_ready)
     bind_kind = np.where(grid_binds, BINDING_GRID, bind_kind).astype(np.int8)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .categories import CATEGORY_CODE, POWER_CATEGORIES
+from .categories import CATEGORY_CODE, POWER_CATEGORIES, Category
 from .dates import UNSCHEDULED
 from .forecast import (
     BINDING_GRID,
@@ -82,7 +82,22 @@ def compute_core_naive(inp: ForecastInput) -> ForecastCore:
     power = [0] * n_blocks
     power_codes = {CATEGORY_CODE[c] for c in POWER_CATEGORIES}
     edges = list(zip(inp.edge_line_idx.tolist(), inp.edge_block_idx.tolist(), strict=True))
+    # Bridge power: the earlier of the grid and the block's on-site generation lines counts, not both.
+    grids = [
+        max(int(inp.block_grid_power_ordinal[b]), as_of)
+        if not inp.block_power_available[b] and inp.block_grid_power_ordinal[b] > 0
+        else 0
+        for b in range(n_blocks)
+    ]
+    gen = CATEGORY_CODE[Category.ONSITE_GENERATION]
+    gen_ready: list[int | None] = [None] * n_blocks
     for line, block in edges:
+        if category[line] == gen:
+            gen_ready[block] = max(gen_ready[block] or 0, ready[line])
+    use_gen = [g is not None and not (grids[b] > 0 and g > grids[b]) for b, g in enumerate(gen_ready)]
+    for line, block in edges:
+        if category[line] == gen and not use_gen[block]:
+            continue
         r = ready[line]
         cur = best[block]
         if cur is None or r > cur[0] or (r == cur[0] and line < cur[1]):
@@ -96,11 +111,9 @@ def compute_core_naive(inp: ForecastInput) -> ForecastCore:
         if best[b] is not None:
             r, line = best[b]
             kind = BINDING_LINE
-        grid = 0
-        if not inp.block_power_available[b] and inp.block_grid_power_ordinal[b] > 0:
-            grid = max(int(inp.block_grid_power_ordinal[b]), as_of)
-            if grid > r:
-                r, kind, line = grid, BINDING_GRID, -1
+        grid = 0 if use_gen[b] else grids[b]
+        if grid > r:
+            r, kind, line = grid, BINDING_GRID, -1
         g = UNSCHEDULED if r >= UNSCHEDULED else max(r + int(inp.block_commissioning_days[b]), as_of)
         if inp.block_live_ordinal[b] > 0:
             g, kind, line, r = int(inp.block_live_ordinal[b]), BINDING_NONE, -1, 0

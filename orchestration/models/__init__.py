@@ -1,4 +1,5 @@
 from orchestration.models.alerts import Alert
+from orchestration.models.baselines import BaselineBlock, BaselineLine, ProgramBaseline
 from orchestration.models.choices import Category, Source, State
 from orchestration.models.contracts import Contract, ContractLine, Delivery, DeliveryEvent, PromiseChange
 from orchestration.models.projects import BlockEvent, BomLine, BuildProject, CapacityBlock
@@ -6,6 +7,8 @@ from orchestration.models.suppliers import FeedReview, Supplier, SupplierCheckRu
 
 __all__ = [
     "Alert",
+    "BaselineBlock",
+    "BaselineLine",
     "BlockEvent",
     "BomLine",
     "BuildProject",
@@ -16,6 +19,7 @@ __all__ = [
     "Delivery",
     "DeliveryEvent",
     "FeedReview",
+    "ProgramBaseline",
     "PromiseChange",
     "Source",
     "State",

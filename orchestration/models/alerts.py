@@ -10,6 +10,7 @@ class Alert(models.Model):
         NEW_SLIP = "new_slip", "New slip"
         OVERDUE_LINE = "overdue_line", "Overdue line"
         FORECAST_PAST_PLAN = "forecast_past_plan", "Forecast past plan"
+        WEAK_SUPPLIER = "weak_supplier", "Contract placed with a supplier below the on-time threshold"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=200, unique=True)

@@ -31,6 +31,10 @@ class Contract(models.Model):
     terms = models.TextField(blank=True)
     penalties = models.TextField(blank=True)
     late_penalty_per_day = models.DecimalField(**MONEY, null=True, blank=True)
+    committed_volume_per_month = models.DecimalField(
+        **QUANTITY, null=True, blank=True,
+        help_text="Units of the contract's lines the supplier commits to ship per month (its capacity for us).",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +48,10 @@ class Contract(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="orchestration_contract_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_volume_per_month__isnull=True) | Q(committed_volume_per_month__gt=0),
+                name="orchestration_contract_committed_volume_positive",
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core.errors import ApplicationError, Conflict
 from orchestration.models import BomLine, BuildProject, Contract, ContractLine, Supplier
+from orchestration.services.scorecards import contract_supplier_flag
 
 MONEY_STEP = Decimal("0.01")
 
@@ -30,6 +31,7 @@ def contract_create(
     terms: str = "",
     penalties: str = "",
     late_penalty_per_day: Decimal | None = None,
+    committed_volume_per_month: Decimal | None = None,
     lines_from_bom: bool = False,
     unit_values: dict[str, Decimal] | None = None,
     actor=None,
@@ -49,6 +51,7 @@ def contract_create(
         terms=terms,
         penalties=penalties,
         late_penalty_per_day=late_penalty_per_day,
+        committed_volume_per_month=committed_volume_per_month,
     )
     contract.full_clean()
     contract.save()
@@ -85,6 +88,7 @@ def contract_create(
         if value is None:
             contract.value = sum((line.quantity * line.unit_value for line in lines), Decimal(0)).quantize(MONEY_STEP)
             contract.save(update_fields=["value"])
+    contract_supplier_flag(contract=contract)
     return contract
 
 

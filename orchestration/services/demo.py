@@ -64,6 +64,9 @@ SUPPLIERS = {
     Category.LAND: DemoSupplier("Prairie Land Holdings", "prairie", 0, 0),
 }
 
+# Illustrative contract term, not sourced: what a supplier owes per day its late delivery holds a block back.
+DEMO_LATE_PENALTY_PER_DAY = Decimal("50000.00")
+
 # Illustrative unit prices (USD) per BOM item; not sourced.
 UNIT_VALUES = {
     "HV main power transformer (~80 MVA)": Decimal("4500000"),
@@ -209,7 +212,8 @@ def demo_program_load(
             lines_from_bom=True,
             unit_values=UNIT_VALUES,
             terms="Delivered duty paid to site; title passes on receipt.",
-            penalties="0.1 % of the line value per day late, capped at 10 %.",
+            penalties="USD 50,000 per day a late delivery holds a block back (illustrative).",
+            late_penalty_per_day=DEMO_LATE_PENALTY_PER_DAY,
         )
         _history(supplier, contract, spec, today)
         supplier_check_schedule_ensure(supplier=supplier)

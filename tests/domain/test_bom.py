@@ -127,8 +127,11 @@ def test_quantities_scale_with_block_size() -> None:
 def test_onsite_generation_is_opt_in() -> None:
     lines = propose_block_lines(50, onsite_generation_mw=20)
     gen = [line for line in lines if line.category == Category.ONSITE_GENERATION]
-    assert len(gen) == 1 and gen[0].quantity == 5 + 2  # ceil(20/4.5) = 5, N+1 per 4
+    assert len(gen) == 3 and gen[0].quantity == 5 + 2  # ceil(20/4.5) = 5, N+1 per 4
     assert gen[0].lead_time_range_days == (52 * 7, 78 * 7)  # recip engines 12-18 months
+    # Its own fuel and permit: one each per block, the gas connection at sitesel's 9-24 months.
+    assert [(g.unit, g.quantity) for g in gen[1:]] == [("connection", 1), ("permit", 1)]
+    assert gen[1].lead_time_range_days == (39 * 7, 104 * 7)
 
 
 @pytest.mark.parametrize(

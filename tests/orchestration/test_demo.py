@@ -11,6 +11,7 @@ from orchestration.models import Alert, BuildProject, ContractLine, Delivery, Fe
 from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
 from orchestration.services.demo import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
+from orchestration.services.risk import project_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
         ["chips", "memory", "networking", "power_equipment", "cooling", "buildings", "onsite_generation",
          "power_distribution", "land"]
     )  # fmt: skip
-    assert ContractLine.objects.filter(contract__project=project, blocks__isnull=False).count() == 20 * 17
+    assert ContractLine.objects.filter(contract__project=project, blocks__isnull=False).count() == 20 * 19
     assert PromiseChange.objects.filter(days__gt=0).exists()
     assert (tmp_path / "steelframe" / "ship-notices.csv").exists()
 
@@ -69,6 +70,11 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
     assert "Blocks planned before the site model's P10: 0 of 20" in report and "FLAG" not in report
     for block in project.blocks.all():
         assert f"{block.model_p10} – {block.model_p90}" in report
+    risk = project_risk(project=project)  # the report's draws and seed
+    assert f"go-live P50 {risk['p50']}, P80 {risk['p80']}, P90 {risk['p90']}" in report, report
+    top = risk["supplier_drivers"][0]
+    assert f"  1. {top['supplier']} ({top['category']}): +{top['p80_days']} d on P80" in report
+    assert "Cost of the current slips" in report and "GPU-months not delivered" in report
 
     block = project.blocks.get(index=5)
     early = block.model_p10 - timedelta(days=200)

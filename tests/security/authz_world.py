@@ -32,6 +32,7 @@ from orchestration.models import (
     SupplierCheckRun,
     SupplierMembership,
 )
+from orchestration.services.baselines import baseline_freeze
 from orchestration.services.deliveries import delivery_create
 from sitesel.models import Feature, Layer, LayerVersion, Scenario, ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import scenario_default, scoring_run_create
@@ -82,6 +83,8 @@ def _tenant(program, category: str, name: str) -> Tenant:
         "deliveries": delivery.pk,
         "feed-reviews": review.pk,
         "supplier-checks": run.pk,
+        "supplier-scorecards": supplier.pk,
+        "supplier-line-risk": supplier.pk,
     }
     tenant.owned = {
         "suppliers": {supplier.pk},
@@ -90,6 +93,7 @@ def _tenant(program, category: str, name: str) -> Tenant:
         "deliveries": set(Delivery.objects.filter(supplier=supplier).values_list("pk", flat=True)),
         "feed-reviews": set(FeedReview.objects.filter(supplier=supplier).values_list("pk", flat=True)),
         "supplier-checks": set(SupplierCheckRun.objects.filter(supplier=supplier).values_list("pk", flat=True)),
+        "supplier-scorecards": {supplier.pk},
     }
     lines = ContractLine.objects.filter(contract__supplier=supplier)
     tenant.markers = {supplier.name, *Contract.objects.filter(supplier=supplier).values_list("reference", flat=True),
@@ -151,6 +155,9 @@ def build_world() -> World:
         "blocks": program.blocks[0].pk,
         "bom-lines": program.blocks[0].bom_lines.order_by("pk").first().pk,
         "alerts": alert.pk,
+        "program-risk": program.project.pk,
+        "program-delay-cost": program.project.pk,
+        "baselines": baseline_freeze(project=program.project, name="Plan of record").pk,
     }
     clients = {role: _client(users.get(role)) for role in ROLES}
     return World(tenants, internal, program, site, run, result, scenario, users, clients)

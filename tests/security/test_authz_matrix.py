@@ -107,6 +107,16 @@ POLICY: dict[str, dict[str, str]] = {
     f"{V1}/feed-reviews/{{id}}/resolve/": {"post": OWNED_WRITE},
     f"{V1}/supplier-checks/": {"get": OWNED_READ},
     f"{V1}/supplier-checks/{{id}}/": {"get": OWNED_READ},
+    # Program risk: scorecards and line risk are a supplier's own; the rest is planning data.
+    f"{V1}/supplier-scorecards/": {"get": OWNED_READ},
+    f"{V1}/supplier-scorecards/{{id}}/": {"get": OWNED_READ},
+    f"{V1}/supplier-line-risk/{{id}}/": {"get": OWNED_READ},
+    f"{V1}/program-risk/{{id}}/": {"get": INTERNAL_READ},
+    f"{V1}/program-delay-cost/{{id}}/": {"get": INTERNAL_READ},
+    f"{V1}/portfolio/": {"get": INTERNAL_READ},
+    f"{V1}/baselines/": {"get": INTERNAL_READ, "post": INTERNAL_WRITE},
+    f"{V1}/baselines/{{id}}/": {"get": INTERNAL_READ},
+    f"{V1}/baselines/{{id}}/variance/": {"get": INTERNAL_READ},
 }
 
 # List filters a supplier might use to reach the other tenant's rows: each gets the other tenant's id.
@@ -205,6 +215,7 @@ def bodies(w: World, tenant: str | None) -> dict[tuple[str, str], dict]:
             "inspection": "passed",
         },
         (f"{V1}/feed-reviews/{{id}}/resolve/", "post"): {"status": "dismissed"},
+        (f"{V1}/baselines/", "post"): {"project": w.program.project.pk, "name": "New baseline"},
     }
 
 

@@ -6,6 +6,7 @@ from orchestration.domain.model_band import plan_flag_text
 from orchestration.models import Alert, BuildProject, FeedReview, Supplier, SupplierCheckRun
 from orchestration.services.demo import PROJECT_NAME
 from orchestration.services.forecast import project_forecast
+from orchestration.services.risk_report import risk_report_lines
 from orchestration.services.site_model import site_model_summary
 
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         w(f"Blocks planned before the site model's P10: {len(flagged)} of {len(data['blocks'])}")
         for row in flagged:
             w(f"  block {row['index']}: {plan_flag_text(row['planned_go_live'], row['model_p10'])}")
+        w("")
+        for line in risk_report_lines(project=project):
+            w(line)
         w("\nMW live by quarter (cumulative):")
         w(f"  {'Quarter':<8} {'Planned':>8} {'Forecast':>9}")
         for q in data["mw_live_by_quarter"]:

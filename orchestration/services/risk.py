@@ -1,0 +1,181 @@
+"""Program risk: the Monte Carlo go-live of a program, and a supplier's view of its own lines (reads only).
+
+Loads the program exactly as the forecast does (`program_load`), draws slips from each supplier's
+distribution (`supplier_slip_model`) and runs `orchestration.domain.risk.simulate_program`; the result is
+mapped back to database ids with the deterministic forecast of the same moment beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.conf import settings
+
+from orchestration.domain.dates import UNSCHEDULED, from_ordinal
+from orchestration.domain.forecast import forecast_program
+from orchestration.domain.risk import Driver, ProgramRisk, RiskSettings, simulate_program
+from orchestration.models import BuildProject, ContractLine, Supplier
+from orchestration.services.forecast import Program, program_load
+from orchestration.services.scorecards import supplier_slip_model
+
+RISK_SOURCE = (
+    "Monte Carlo over the open deliveries: each supplier's slips from its closed deliveries (arrival vs last "
+    "commitment), shrunk towards its category's; receipts, installs and carrier ETAs do not slip"
+)
+
+
+def risk_settings(*, draws: int = 2000, seed: int = 0) -> RiskSettings:
+    return RiskSettings(draws=draws, seed=seed, supplier_share=settings.ORCHESTRATION_RISK_SUPPLIER_SHARE)
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    program: Program
+    risk: ProgramRisk
+    evidence: dict[int, dict]  # supplier id -> where its slip distribution came from
+    supplier_of_row: dict[int, int]  # slip-model row -> supplier id
+
+
+def program_simulate(*, project: BuildProject, as_of: date | None = None,
+                     params: RiskSettings | None = None) -> Simulation:  # fmt: skip
+    """Load the program as the forecast does and simulate it."""
+    program = program_load(project=project, as_of=as_of)
+    supplier_ids = sorted(set(program.line_supplier_ids.tolist()))
+    model, row = supplier_slip_model(supplier_ids=supplier_ids)
+    line_rows = np.array([row[s] for s in program.line_supplier_ids.tolist()], dtype=np.int64)
+    risk = simulate_program(program.inp, line_rows, model, params or risk_settings())
+    evidence = {
+        pk: {
+            "supplier_id": pk,
+            "own_deliveries": int(model.n_own[row[pk]]),
+            "own_weight": float(model.own_weight[row[pk]]),
+            "prior": str(model.prior[row[pk]]),
+            "mean_slip_days": float(model.table[row[pk]].mean()),
+        }
+        for pk in supplier_ids
+    }
+    return Simulation(program, risk, evidence, {r: pk for pk, r in row.items()})
+
+
+def line_info(line_ids: list[int]) -> dict[int, dict]:
+    rows = ContractLine.objects.filter(pk__in=line_ids).values_list(
+        "pk", "contract__reference", "line_no", "item", "category", "contract__supplier_id", "contract__supplier__name"
+    )
+    return {
+        pk: {"line_id": pk, "line_ref": f"{ref}/{no}", "item": item, "category": category, "supplier_id": sid,
+             "supplier": name}
+        for pk, ref, no, item, category, sid, name in rows
+    }  # fmt: skip
+
+
+def _driver(driver: Driver, label: dict) -> dict:
+    return {**label, "criticality": driver.criticality, "p80_without": driver.p80_without, "p80_days": driver.p80_days}
+
+
+def risk_as_data(sim: Simulation) -> dict:
+    """The simulation with database ids, next to the deterministic (de-rated) forecast of the same moment."""
+    program, risk, evidence = sim.program, sim.risk, sim.evidence
+    deterministic = forecast_program(program.inp)
+    line_pos = [d.key for d in risk.line_drivers]
+    info = line_info([int(program.line_ids[p]) for p in line_pos])
+    names = dict(Supplier.objects.filter(pk__in=list(evidence)).values_list("pk", "name"))
+    categories = dict(Supplier.objects.filter(pk__in=list(evidence)).values_list("pk", "category"))
+    blocks = [
+        {
+            "id": int(program.block_ids[b.block_idx]),
+            "index": int(program.block_index[b.block_idx]),
+            "state": program.block_states[b.block_idx],
+            "mw": b.mw,
+            "planned_go_live": b.planned_go_live,
+            "forecast_go_live": deterministic.blocks[b.block_idx].forecast_go_live,
+            "nominal_go_live": b.nominal_go_live,
+            "p50": b.p50,
+            "p80": b.p80,
+            "p90": b.p90,
+            "prob_late": b.prob_late,
+            "expected_days_late": b.expected_days_late,
+        }
+        for b in risk.blocks
+    ]
+    blocks.sort(key=lambda row: row["index"])
+    row_to_supplier = sim.supplier_of_row
+    return {
+        "as_of": risk.as_of,
+        "draws": risk.settings.draws,
+        "seed": risk.settings.seed,
+        "supplier_share": risk.settings.supplier_share,
+        "source": RISK_SOURCE,
+        "planned_go_live": risk.planned_go_live,
+        "forecast_go_live": deterministic.project_go_live,
+        "p50": risk.p50,
+        "p80": risk.p80,
+        "p90": risk.p90,
+        "prob_late": risk.prob_late,
+        "blocks": blocks,
+        "mw_live_by_quarter": [
+            {
+                "quarter": q.quarter,
+                "quarter_end": q.quarter_end,
+                "planned_mw_cumulative": q.planned_mw_cumulative,
+                "mw_p10": q.mw_p10,
+                "mw_p50": q.mw_p50,
+                "mw_p90": q.mw_p90,
+            }
+            for q in risk.mw_by_quarter
+        ],  # fmt: skip
+        "supplier_drivers": [
+            _driver(
+                d,
+                {
+                    "supplier_id": row_to_supplier[d.key],
+                    "supplier": names[row_to_supplier[d.key]],
+                    "category": categories[row_to_supplier[d.key]],
+                },
+            )
+            for d in risk.supplier_drivers
+        ],  # fmt: skip
+        "line_drivers": [_driver(d, info[int(program.line_ids[d.key])]) for d in risk.line_drivers],
+        "slip_evidence": [{**evidence[pk], "supplier": names[pk]} for pk in sorted(evidence)],
+    }
+
+
+def project_risk(*, project: BuildProject, as_of: date | None = None, draws: int = 2000, seed: int = 0) -> dict:
+    return risk_as_data(program_simulate(project=project, as_of=as_of, params=risk_settings(draws=draws, seed=seed)))
+
+
+def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: int = 2000, seed: int = 0) -> dict:
+    """The supplier's own open lines on every program: arrival P50/P80/P90 and the chance of missing the
+    required-on-site date. Nothing about other suppliers' lines or the blocks' go-live is returned."""
+    own = ContractLine.objects.filter(contract__supplier=supplier)
+    project_ids = own.values_list("contract__project_id", flat=True).distinct()
+    lines = []
+    as_of_used = None
+    for project in BuildProject.objects.filter(pk__in=list(project_ids)).order_by("pk"):
+        sim = program_simulate(project=project, as_of=as_of, params=risk_settings(draws=draws, seed=seed))
+        program, risk = sim.program, sim.risk
+        as_of_used = risk.as_of
+        mine = np.flatnonzero(program.line_supplier_ids == supplier.pk)
+        if mine.size == 0:
+            continue
+        q = risk.line_arrival_percentiles(mine)
+        ros = program.line_required_on_site[mine]
+        late = risk.prob_arrival_after(mine, np.where(ros > 0, ros, UNSCHEDULED))
+        info = line_info([int(program.line_ids[p]) for p in mine])
+        for k, pos in enumerate(mine.tolist()):
+            row = info[int(program.line_ids[pos])]
+            lines.append(
+                {
+                    **{key: row[key] for key in ("line_id", "line_ref", "item", "category")},
+                    "project_id": project.pk,
+                    "required_on_site": from_ordinal(int(ros[k])),
+                    "received": bool(program.line_received[pos]),
+                    "arrival_p50": from_ordinal(int(q[0, k])),
+                    "arrival_p80": from_ordinal(int(q[1, k])),
+                    "arrival_p90": from_ordinal(int(q[2, k])),
+                    "prob_late": float(late[k]) if ros[k] > 0 else None,
+                }
+            )
+    return {"supplier_id": supplier.pk, "as_of": as_of_used, "draws": draws, "seed": seed, "source": RISK_SOURCE,
+            "lines": lines}  # fmt: skip
