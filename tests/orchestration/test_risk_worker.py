@@ -14,7 +14,6 @@ from orchestration.models import Alert, Category
 
 from .conftest import make_program
 from .test_risk import closed_history
-from .test_tasks import worker  # noqa: F401  (the real worker fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
