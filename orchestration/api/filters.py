@@ -23,6 +23,7 @@ from orchestration.models import (
     ContractLine,
     Delivery,
     FeedReview,
+    ProgramBaseline,
     State,
     Supplier,
     SupplierCheckRun,
@@ -168,3 +169,11 @@ class CheckRunFilter(django_filters.FilterSet):
     class Meta:
         model = SupplierCheckRun
         fields = ("supplier", "status", "trigger")
+
+
+class BaselineFilter(django_filters.FilterSet):
+    project = _row(selectors.project_list)
+
+    class Meta:
+        model = ProgramBaseline
+        fields = ("project",)

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.api.throttling import ExpensiveReadThrottle
 from core.api import ERROR_429
@@ -23,6 +24,7 @@ from orchestration.api.risk_serializers import (
     BaselineCreateSerializer,
     BaselineSerializer,
     DelayCostSerializer,
+    PortfolioQuerySerializer,
     PortfolioSerializer,
     ProgramRiskSerializer,
     RiskQuerySerializer,
@@ -30,7 +32,7 @@ from orchestration.api.risk_serializers import (
     SupplierLineRiskSerializer,
     VarianceSerializer,
 )
-from orchestration.api.views import ERROR_400, ERROR_401, READ, WRITE, ScopedViewMixin
+from orchestration.api.views import ERROR_400, ERROR_401, ERROR_403, READ, WRITE, ScopedViewMixin
 from orchestration.domain.risk import MAX_DRAWS
 from orchestration.services.baselines import baseline_freeze, baseline_variance
 from orchestration.services.delay_cost import project_delay_costs
@@ -104,8 +106,7 @@ class ProgramDelayCostViewSet(ScopedViewMixin, viewsets.GenericViewSet):
 
 @extend_schema(tags=["projects"])
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("project", int, description="Only this project's baselines")],
-                       responses={200: BaselineSerializer(many=True), 400: ERROR_400, 401: ERROR_401}),
+    list=extend_schema(responses={200: BaselineSerializer(many=True), 400: ERROR_400, 401: ERROR_401}),
     retrieve=extend_schema(responses={200: BaselineSerializer, **READ}),
     create=extend_schema(request=BaselineCreateSerializer, responses={201: BaselineSerializer, **WRITE},
                          summary="Freeze the program's plan and forecast under a name (409 if the name is taken)"),
@@ -115,15 +116,7 @@ class BaselineViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     selector = selectors.baseline_list
     serializer_class = BaselineSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        project = self.request.query_params.get("project")
-        if self.action == "list" and project is not None:
-            if not project.isdigit():
-                raise ApplicationError("must be a project id", field="project")
-            queryset = queryset.filter(project_id=int(project))
-        return queryset
+    filterset_class = filters.BaselineFilter
 
     def create(self, request):
         data = BaselineCreateSerializer(data=request.data)
@@ -142,27 +135,25 @@ class BaselineViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(VarianceSerializer(baseline_variance(baseline=self.get_object())).data)
 
 
-@extend_schema(tags=["projects"])
-class PortfolioViewSet(ScopedViewMixin, viewsets.GenericViewSet):
+class PortfolioView(ScopedViewMixin, APIView):
     """The portfolio of programs (internal): MW live by quarter across them and supplier capacity contention."""
 
     selector = selectors.project_list
-    serializer_class = PortfolioSerializer
     throttle_classes = [ExpensiveReadThrottle]
-    pagination_class = None
 
     @extend_schema(
-        parameters=[OpenApiParameter("project", int, many=True, description="Only these projects (default: all)")],
-        responses={200: PortfolioSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
+        tags=["projects"],
+        parameters=[PortfolioQuerySerializer],
+        responses={200: PortfolioSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 429: ERROR_429},
         summary="MW live by quarter across programs; months where programs compete for a supplier's volume",
     )
-    def list(self, request):
+    def get(self, request):
+        query = PortfolioQuerySerializer(data={"project": request.query_params.getlist("project")}
+                                         if "project" in request.query_params else {})  # fmt: skip
+        query.is_valid(raise_exception=True)
         projects = self.get_queryset()
-        wanted = request.query_params.getlist("project")
-        if wanted:
-            if not all(p.isdigit() for p in wanted):
-                raise ApplicationError("must be project ids", field="project")
-            projects = projects.filter(pk__in=[int(p) for p in wanted])
+        if "project" in query.validated_data:
+            projects = projects.filter(pk__in=query.validated_data["project"])
         return Response(PortfolioSerializer(portfolio_view(projects=list(projects.order_by("pk")))).data)
 
 

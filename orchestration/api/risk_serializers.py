@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.api.numbers import MAX_ID
+from config.api.query_fields import QueryInt
 from core.validators import validate_plain_name
 from orchestration.domain.risk import MAX_DRAWS
 from orchestration.models import BuildProject, ProgramBaseline
@@ -34,8 +36,12 @@ class ScorecardSerializer(CategoryScorecardSerializer):
 
 
 class RiskQuerySerializer(serializers.Serializer):
-    draws = serializers.IntegerField(min_value=100, max_value=MAX_DRAWS, default=2000)
-    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    draws = QueryInt(min_value=100, max_value=MAX_DRAWS, default=2000)
+    seed = QueryInt(min_value=0, max_value=2**31 - 1, default=0)
+
+
+class PortfolioQuerySerializer(serializers.Serializer):
+    project = serializers.ListField(child=QueryInt(min_value=1, max_value=MAX_ID), required=False, max_length=100)
 
 
 class BlockRiskSerializer(serializers.Serializer):
@@ -218,7 +224,7 @@ class DelayCostSerializer(serializers.Serializer):
 
 
 class BaselineSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ProgramBaseline

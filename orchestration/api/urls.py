@@ -1,5 +1,7 @@
 """/api/v1/ routes of the orchestration app (docs/orchestration.md §6)."""
 
+from django.urls import path
+
 from config.api.routers import IdRouter
 from orchestration.api import risk, views
 
@@ -21,7 +23,6 @@ router.register("supplier-scorecards", risk.SupplierScorecardViewSet, basename="
 router.register("program-risk", risk.ProgramRiskViewSet, basename="program-risk")
 router.register("program-delay-cost", risk.ProgramDelayCostViewSet, basename="program-delay-cost")
 router.register("baselines", risk.BaselineViewSet, basename="baseline")
-router.register("portfolio", risk.PortfolioViewSet, basename="portfolio")
 router.register("supplier-line-risk", risk.SupplierLineRiskViewSet, basename="supplier-line-risk")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [path("portfolio/", risk.PortfolioView.as_view(), name="portfolio")]

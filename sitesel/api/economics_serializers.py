@@ -7,11 +7,9 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.numbers import NumberRefused, parse_number
+from config.api.query_fields import QueryFloat, QueryInt
 from sitesel.domain.scale import WaterfallTerm
 from sitesel.domain.spread import OptionPlan
 from sitesel.domain.time_to_power import BlockTiming
@@ -103,35 +101,6 @@ class SpreadSerializer(serializers.Serializer):
     break_even_teams = serializers.IntegerField(allow_null=True)
     gpu_months_gap = serializers.FloatField(help_text="campus minus spread GPU-months by the date")
     cost_of_delay_usd_per_mw_month = serializers.FloatField()
-
-
-class _QueryNumber(serializers.Field):
-    """A query-string number parsed only when short and plain (config/api/numbers.py): no exponent, bounded."""
-
-    integer = False
-
-    def __init__(self, *, min_value: float, max_value: float, **kwargs) -> None:
-        self.min_value, self.max_value = min_value, max_value
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: object) -> int | float:
-        try:
-            return parse_number(data, integer=self.integer, min_value=self.min_value, max_value=self.max_value)
-        except NumberRefused as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-    def to_representation(self, value: object) -> object:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.NUMBER)
-class QueryFloat(_QueryNumber):
-    pass
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class QueryInt(_QueryNumber):
-    integer = True
 
 
 class SiteEconomicsQuerySerializer(serializers.Serializer):

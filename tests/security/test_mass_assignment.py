@@ -27,6 +27,7 @@ from orchestration.models import (
     ContractLine,
     Delivery,
     FeedReview,
+    ProgramBaseline,
     Supplier,
 )
 from sitesel.models import Scenario, ScoringRun, Site
@@ -64,10 +65,12 @@ MODEL = {
     f"{V1}/deliveries/{{id}}/install/": Delivery,
     f"{V1}/deliveries/{{id}}/receipt/": Delivery,
     f"{V1}/feed-reviews/{{id}}/resolve/": FeedReview,
+    f"{V1}/baselines/": ProgramBaseline,
 }
 # Columns no generic write may accept, besides ids, timestamps and `editable=False` columns: statuses, receipts,
 # the supplier of a delivery, a run's progress and results.
 PROTECTED = {
+    ProgramBaseline: {"as_of", "planned_go_live", "forecast_go_live", "created_by"},  # frozen by the service
     Site: {"status", "source_ref"},
     ScoringRun: {
         "status",

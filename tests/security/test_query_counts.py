@@ -28,6 +28,7 @@ from orchestration.models import (
     Category,
     DeliveryEvent,
     FeedReview,
+    ProgramBaseline,
     PromiseChange,
     Supplier,
     SupplierCheckRun,
@@ -52,7 +53,8 @@ PAGINATED = (
     "/api/v1/layers/{kind}/features/", "/api/v1/scenarios/", "/api/v1/scoring-runs/",
     "/api/v1/scoring-runs/{id}/results/", "/api/v1/projects/", "/api/v1/blocks/", "/api/v1/bom-lines/",
     "/api/v1/suppliers/", "/api/v1/contracts/", "/api/v1/contract-lines/", "/api/v1/deliveries/",
-    "/api/v1/alerts/", "/api/v1/feed-reviews/", "/api/v1/supplier-checks/",
+    "/api/v1/alerts/", "/api/v1/feed-reviews/", "/api/v1/supplier-checks/", "/api/v1/supplier-scorecards/",
+    "/api/v1/baselines/",
 )  # fmt: skip
 # Unpaginated lists of one row's children: path template -> the parent resource whose ids fill {id}.
 CHILD_LISTS = {
@@ -135,6 +137,8 @@ def _build() -> dict:
     checks = _copies(SupplierCheckRun, ROWS, supplier=suppliers[0], trigger="manual", status="succeeded")
     _copies(FeedReview, ROWS, supplier=suppliers[0], run=checks[0], reason="unknown_value", message="m",
             fingerprint=lambda i: f"fp-{i}", resolved_by=User.objects.first())  # fmt: skip
+    _copies(ProgramBaseline, ROWS, project=program.project, name=lambda i: f"Baseline {i:02d}", as_of=today(),
+            created_by=User.objects.first())  # fmt: skip
     _copies(Alert, ROWS, kind="new_slip", key=lambda i: f"alert-{i}", message="m", project=program.project,
             supplier=suppliers[0], delivery=deliveries[0])  # fmt: skip
 
