@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import ApplicationError, DomainError
 from orchestration.models import (
     Alert,
@@ -44,19 +44,10 @@ from orchestration.services.checks import (
     feed_review_resolve,
     supplier_check_request,
 )
+from orchestration.services.contracts import CONTRACT_FIXED_FIELDS, contract_line_blocks_check
 from orchestration.services.deliveries import DATE_FIELDS, delivery_create, delivery_update
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
 from orchestration.services.suppliers import supplier_delete, supplier_save
-
-
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Histories written by services only."""
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    show_change_link = True
-
 
 # --- projects and blocks ----------------------------------------------------------------------------------
 
@@ -368,6 +359,21 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ("reference", "supplier__name")
     inlines = (ContractLineInline,)
 
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, *CONTRACT_FIXED_FIELDS) if obj else self.readonly_fields
+
+
+class ContractLineForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        contract, blocks = data.get("contract") or getattr(self.instance, "contract", None), data.get("blocks")
+        if contract is not None and blocks is not None:
+            try:
+                contract_line_blocks_check(contract=contract, blocks=blocks)
+            except ApplicationError as exc:
+                raise forms.ValidationError({exc.field: exc.message}) from None
+        return data
+
 
 class DeliveryInline(ReadOnlyInline):
     model = Delivery
@@ -387,6 +393,7 @@ class DeliveryInline(ReadOnlyInline):
 
 @admin.register(ContractLine)
 class ContractLineAdmin(admin.ModelAdmin):
+    form = ContractLineForm
     list_display = ("__str__", "category", "quantity", "unit", "required_on_site", "unit_value")
     list_filter = ("category", "contract__supplier", "contract__project")
     list_select_related = ("contract__supplier",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from orchestration.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from orchestration.models import BaselineBlock, BaselineLine, ProgramBaseline
 from orchestration.services.baselines import baseline_freeze
 

@@ -26,14 +26,14 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_celery_beat.models import ClockedSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from core.errors import ApplicationError
 from core.schedules import schedule_sync
 from core.sweeper import SweepResult, lease_expired_before, stalled_sweep
 from orchestration import feeds, outbound
 from orchestration.models import Alert, BuildProject, ContractLine, FeedReview, Source, Supplier, SupplierCheckRun
-from orchestration.schedules import SUPPLIER_CHECK_TASK, supplier_check_schedule
+from orchestration.schedules import supplier_check_schedule
 from orchestration.services.alerts import alert_raise
 from orchestration.services.deliveries import ship_notice_apply
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
@@ -319,34 +319,3 @@ def feed_review_resolve(*, review: FeedReview, status: str, actor) -> FeedReview
 def supplier_check_schedule_ensure(*, supplier: Supplier) -> PeriodicTask:
     """Bring the supplier's periodic check in line with the supplier (interval, enabled), keyed by its id."""
     return schedule_sync(supplier_check_schedule(supplier))
-
-
-def supplier_checks_via_beat(
-    *, suppliers: list[Supplier], timeout: float = 180.0, poll: float = 0.5
-) -> list[SupplierCheckRun]:
-    """Queue a run per supplier and have *beat* fire each (a one-off clocked PeriodicTask due now); wait
-    until the worker has finished them all.
-
-    Needs a running beat (DatabaseScheduler) and worker. Returns the runs (check their status); raises
-    TimeoutError if some are still unfinished after `timeout` seconds.
-    """
-    runs = []
-    with transaction.atomic():
-        clocked = ClockedSchedule.objects.create(clocked_time=timezone.now())
-        for supplier in suppliers:
-            run = supplier_check_request(supplier=supplier, enqueue=False)
-            PeriodicTask.objects.create(
-                name=f"orchestration: one-off check of supplier {supplier.pk}, run {run.pk}"[:200],
-                task=SUPPLIER_CHECK_TASK,
-                clocked=clocked,
-                one_off=True,
-                kwargs=json.dumps({"supplier_id": supplier.pk, "run_id": run.pk}),
-            )
-            runs.append(run)
-    deadline = time.monotonic() + timeout
-    done = (Run.Status.SUCCEEDED, Run.Status.FAILED)
-    while time.monotonic() < deadline:
-        if not Run.objects.filter(pk__in=[r.pk for r in runs]).exclude(status__in=done).exists():
-            return list(Run.objects.filter(pk__in=[r.pk for r in runs]).select_related("supplier").order_by("pk"))
-        time.sleep(poll)
-    raise TimeoutError(f"check runs unfinished after {timeout:.0f} s (are beat and a worker running?)")

@@ -101,10 +101,14 @@ def contract_line_blocks_check(*, contract: Contract, blocks) -> None:
         )
 
 
+# A contract's supplier and project are fixed once it is drawn: its lines, deliveries and history belong to them.
+CONTRACT_FIXED_FIELDS = ("supplier", "project")
+
+
 def contract_update(*, contract: Contract, **fields) -> Contract:
     """Change a contract's terms. Its supplier and project are fixed once drawn (409 `read_only`)."""
     fields.pop("lines_from_bom", None)  # a create-only option
-    for name in ("supplier", "project"):
+    for name in CONTRACT_FIXED_FIELDS:
         if name in fields and fields[name] != getattr(contract, name):
             raise Conflict(f"a contract's {name} cannot change", field=name, code="read_only")
     for name, value in fields.items():

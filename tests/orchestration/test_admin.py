@@ -71,3 +71,23 @@ def test_run_check_now_queues_a_run(admin, program, django_capture_on_commit_cal
         admin.post(url, {"action": "run_check_now", "_selected_action": [supplier.pk]})
     assert SupplierCheckRun.objects.get(supplier=supplier).status == "queued"
     assert len(callbacks) == 1  # the task is enqueued only when the transaction commits
+
+
+def test_the_admin_keeps_the_contract_rules_of_the_services(admin, program, site):
+    from .conftest import make_program
+
+    other = make_program(site, name="Another program", blocks=1)
+    line = program.lines(Category.CHIPS)[0]
+    url = reverse("admin:orchestration_contractline_change", args=[line.pk])
+    form = {"contract": line.contract_id, "line_no": line.line_no, "item": line.item, "category": line.category,
+            "quantity": line.quantity, "unit": line.unit, "unit_value": line.unit_value,
+            "install_days": line.install_days, "blocks": [other.blocks[0].pk], "deliveries-TOTAL_FORMS": 0,
+            "deliveries-INITIAL_FORMS": 0}  # fmt: skip
+    gated = set(line.blocks.values_list("pk", flat=True))
+
+    response = admin.post(url, form)
+
+    assert response.status_code == 200 and "is not in project" in str(response.context["adminform"].form.errors)
+    assert set(line.blocks.values_list("pk", flat=True)) == gated
+    contract_page = admin.get(reverse("admin:orchestration_contract_change", args=[line.contract_id]))
+    assert set(contract_page.context["adminform"].readonly_fields) >= {"supplier", "project"}

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
 from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
 from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
-from orchestration.services.demo import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
 from orchestration.services.risk import project_risk
 
 pytestmark = pytest.mark.django_db

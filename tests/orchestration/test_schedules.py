@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django_celery_beat.models import PeriodicTask
+from rest_framework.test import APIClient
 
 from core.schedules import Schedule, registered_schedules, schedule_sync, schedules_sync
 from orchestration.models import Supplier
@@ -84,3 +85,19 @@ def test_a_schedule_needs_exactly_one_timing():
         Schedule(name="x", task="t")
     with pytest.raises(ValueError):
         Schedule(name="x", task="t", every=5, crontab={"minute": "0"})
+
+
+def test_the_api_keeps_a_renamed_supplier_on_one_schedule_and_a_deleted_one_on_none(planner):
+    api = APIClient()
+    api.force_authenticate(planner)
+    body = {"name": "Cooling Co", "category": "cooling", "feed_kind": "https_json",
+            "feed_url": "https://feeds.example.com/cool.json", "feed_allowed_host": "feeds.example.com"}  # fmt: skip
+    created = api.post("/api/v1/suppliers/", body, format="json")
+    assert created.status_code == 201, created.json()
+    url = f"/api/v1/suppliers/{created.json()['id']}/"
+    assert api.patch(url, {"name": "Cooling Company", "check_interval_minutes": 30}, format="json").status_code == 200
+
+    (only,) = supplier_checks()
+    assert (only.interval.every, only.description) == (30, "Status check of Cooling Company")
+    assert api.delete(url).status_code == 204
+    assert supplier_checks() == []

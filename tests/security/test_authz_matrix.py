@@ -406,7 +406,7 @@ def test_web_pages_admit_admins_planners_and_viewers_only(db, client, capsys):
 def test_the_demo_accounts_have_one_role_each(db, tmp_path):
     from config.api.roles import Role, user_role
     from config.demo_accounts import demo_users_ensure
-    from orchestration.services.demo import SUPPLIERS, demo_supplier_account_ensure
+    from orchestration.demo.program import SUPPLIERS, demo_supplier_account_ensure
 
     chips = Supplier.objects.create(name=SUPPLIERS[Category.CHIPS].name, category=Category.CHIPS)
     accounts = demo_users_ensure(secrets_dir=tmp_path)

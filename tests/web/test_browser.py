@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
+from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
-from orchestration.services.demo import demo_program_load
 from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from tests.web.conftest import DEMO_SITES, make_planner, run_inline

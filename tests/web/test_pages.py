@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
-from orchestration.services.demo import demo_program_load
 from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import scoring_run_create
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from orchestration.demo.beat import supplier_checks_via_beat
 from orchestration.models import Supplier
-from orchestration.services.checks import supplier_checks_via_beat
 
 
 class Command(BaseCommand):

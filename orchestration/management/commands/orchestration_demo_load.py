@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
 
 from core.errors import ApplicationError
+from orchestration.demo.program import demo_program_load, demo_site_pick, demo_supplier_account_ensure
 from orchestration.models import ContractLine, Delivery, PromiseChange
-from orchestration.services.demo import demo_program_load, demo_site_pick, demo_supplier_account_ensure
 from orchestration.services.site_model import site_model_summary
 
 

@@ -2,9 +2,9 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orchestration.demo.program import PROJECT_NAME
 from orchestration.domain.model_band import plan_flag_text
 from orchestration.models import Alert, BuildProject, FeedReview, Supplier, SupplierCheckRun
-from orchestration.services.demo import PROJECT_NAME
 from orchestration.services.forecast import project_forecast
 from orchestration.services.risk_report import risk_report_lines
 from orchestration.services.site_model import site_model_summary

@@ -5,8 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from orchestration.demo.program import PROJECT_NAME, demo_feeds_build
 from orchestration.models import BuildProject
-from orchestration.services.demo import PROJECT_NAME, demo_feeds_build
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
