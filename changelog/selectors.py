@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from pghistory.models import Events
 
 from changelog.tracking import AuditedModel, audited_models, object_type_of
@@ -77,13 +77,17 @@ class HistoryRows:
         if self._keys is None:
             return []
         page = list(self._keys[index])
+        if not page:
+            return []
         by_model: dict[str, list[int]] = {}
         for label, pgh_id, _ in page:
             by_model.setdefault(label, []).append(pgh_id)
-        found = {}
+        # One query for the page, whatever tables it spans: each branch of the view keeps only its listed ids.
+        wanted = Q(pk__in=[])
         for label, ids in by_model.items():
-            for row in Events.objects.across(apps.get_model(label)).filter(pgh_id__in=ids):
-                found[(label, row.pgh_id)] = row
+            wanted |= Q(pgh_model=label, pgh_id__in=ids)
+        models = [apps.get_model(label) for label in by_model]
+        found = {(row.pgh_model, row.pgh_id): row for row in Events.objects.across(*models).filter(wanted)}
         return [found[(label, pgh_id)] for label, pgh_id, _ in page if (label, pgh_id) in found]
 
 

@@ -54,7 +54,7 @@ PAGINATED = (
     "/api/v1/scoring-runs/{id}/results/", "/api/v1/projects/", "/api/v1/blocks/", "/api/v1/bom-lines/",
     "/api/v1/suppliers/", "/api/v1/contracts/", "/api/v1/contract-lines/", "/api/v1/deliveries/",
     "/api/v1/alerts/", "/api/v1/feed-reviews/", "/api/v1/supplier-checks/", "/api/v1/supplier-scorecards/",
-    "/api/v1/baselines/",
+    "/api/v1/baselines/", "/api/v1/history/",
 )  # fmt: skip
 # Unpaginated lists of one row's children: path template -> the parent resource whose ids fill {id}.
 CHILD_LISTS = {
