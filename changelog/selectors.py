@@ -54,7 +54,7 @@ def _keys(event_model, entry: AuditedModel, access: Access, filters: HistoryFilt
     if filters.until:
         rows = rows.filter(pgh_created_at__lt=filters.until)
     if user_ids is not None:
-        rows = rows.filter(pgh_context__metadata__user__in=user_ids)
+        rows = rows.filter(pgh_context__user__in=user_ids)
     label = Value(event_model._meta.label, output_field=CharField())
     return rows.annotate(event_model=label).values_list("event_model", "pgh_id", "pgh_created_at")
 

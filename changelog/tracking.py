@@ -34,6 +34,8 @@ def audited(object_type: str, *, fields: list[str], supplier_path: str | None = 
             fields=fields,
             model_name=f"{model_class.__name__}Change",
             obj_field=pghistory.ObjForeignKey(related_name="change_log"),
+            # The context (who, why) is copied into each change row: no second table to upsert on every write.
+            context_field=pghistory.ContextJSONField(),
         )(model_class)
         _REGISTRY[object_type] = AuditedModel(object_type, model_class, supplier_path)
         return model_class
