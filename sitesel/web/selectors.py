@@ -9,6 +9,7 @@ from django.db.models import Func, QuerySet
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
 from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
+from sitesel.web.explain import breakdown_lines, rank_class, why_ahead
 
 # Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
 OVERLAYS: dict[str, tuple[dict, str]] = {
@@ -36,12 +37,50 @@ def overlay_credit(kind: str) -> str:
     return kind_attribution(kind) or KINDS[kind].publisher
 
 
+def _succeeded_sites_runs() -> QuerySet[ScoringRun]:
+    # The stored ranking archive can be megabytes per run: pages that list or pick runs never load it.
+    return (
+        ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
+        .defer("ranking")
+        .select_related("scenario")
+        .order_by("-finished_at", "-pk")
+    )
+
+
 def latest_sites_run(*, scenario_id: int | None = None) -> ScoringRun | None:
     """The most recent succeeded scoring run over candidate sites (of one scenario, when given)."""
-    runs = ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
+    runs = _succeeded_sites_runs()
     if scenario_id is not None:
         runs = runs.filter(scenario_id=scenario_id)
-    return runs.select_related("scenario").order_by("-finished_at", "-pk").first()
+    return runs.first()
+
+
+def reference_run(*, scenario_id: int | None = None, run_id: int | None = None) -> ScoringRun | None:
+    """The run whose scores the map and site pages show.
+
+    `run_id` picks any succeeded sites run (the planner switched). Otherwise a scenario's reference is its
+    newest succeeded run over *every* site (no site filter), so a planner's 12-site run never replaces the
+    team's picture; a scenario with only filtered runs falls back to its newest run. Without a scenario, the
+    newest reference of any scenario.
+    """
+    runs = _succeeded_sites_runs()
+    if run_id is not None:
+        return runs.filter(pk=run_id).first()
+    if scenario_id is not None:
+        runs = runs.filter(scenario_id=scenario_id)
+    return runs.filter(site_filter={}).first() or runs.first()
+
+
+def site_run(*, site: Site, reference: ScoringRun | None) -> ScoringRun | None:
+    """`reference` if it scored `site`, else the newest succeeded sites run that did (a site added later)."""
+    if reference is not None and ScoringResult.objects.filter(run=reference, site=site).exists():
+        return reference
+    return _succeeded_sites_runs().filter(results__site=site).distinct().first()
+
+
+def run_choices(*, limit: int = 30) -> list[ScoringRun]:
+    """Recent succeeded sites runs, for the map's run switch (without their ranking archives)."""
+    return list(_succeeded_sites_runs()[:limit])
 
 
 def scored_scenarios() -> list[tuple[int, str]]:
@@ -64,6 +103,7 @@ def map_sites(*, run: ScoringRun | None, capacity_mw: float) -> list[dict]:
                 "site_id", "score", "rank", "eligible", "binding_constraint"
             )
         }
+    n_eligible = sum(1 for _, _, eligible, _ in scores.values() if eligible)
     rows = []
     for pk, name, state, status, point in Site.objects.order_by("name", "pk").values_list(
         "pk", "name", "state", "status", "point"
@@ -79,11 +119,35 @@ def map_sites(*, run: ScoringRun | None, capacity_mw: float) -> list[dict]:
                 "lat": round(point.y, 5),
                 "score": None if score is None else round(score, 1),
                 "rank": rank,
+                "class": rank_class(rank, n_eligible) if eligible else None,
                 "eligible": eligible,
                 "binding": binding,
             }
         )
     return rows
+
+
+def result_explained(result: ScoringResult) -> dict:
+    """A result with its breakdown in words (criterion, raw value, weight, points)."""
+    weights = result.run.scenario_spec.get("weights", {})
+    breakdown, measures = result.breakdown, result.measures if result.eligible else {}
+    return {"result": result, "breakdown": breakdown, "measures": measures,
+            "lines": breakdown_lines(breakdown, measures, weights)}  # fmt: skip
+
+
+def first_against_second(*, run: ScoringRun, capacity_mw: float) -> dict | None:
+    """Why the #1 result of a run outranks #2 at one capacity: the criteria that separate them."""
+    pair = list(
+        ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True, rank__lte=2)
+        .select_related("site", "run")
+        .defer("run__ranking")
+        .order_by("rank")
+    )
+    if len(pair) < 2:
+        return None
+    first, second = (result_explained(r) for r in pair)
+    reasons = why_ahead(first["breakdown"], second["breakdown"], first["measures"], second["measures"])
+    return {"first": pair[0], "second": pair[1], "gap": pair[0].score - pair[1].score, "reasons": reasons}
 
 
 def _current_features(kind: str) -> QuerySet[Feature]:
@@ -117,11 +181,13 @@ def overlay_geojson(*, kind: str, bbox=None) -> list[tuple]:
 def site_results(*, run: ScoringRun | None, site: Site) -> list[ScoringResult]:
     if run is None:
         return []
-    return list(ScoringResult.objects.filter(run=run, site=site).order_by("capacity_mw"))
+    results = ScoringResult.objects.filter(run=run, site=site).select_related("run").defer("run__ranking")
+    return list(results.order_by("capacity_mw"))
 
 
 def run_list() -> QuerySet[ScoringRun]:
-    return ScoringRun.objects.select_related("scenario", "created_by").order_by("-created_at", "-pk")
+    """Runs for the runs pages, without the stored ranking archive (megabytes for a national run)."""
+    return ScoringRun.objects.defer("ranking").select_related("scenario", "created_by").order_by("-created_at", "-pk")
 
 
 def run_top_results(
@@ -138,13 +204,12 @@ def run_top_results(
 
 def cell_markers(*, run: ScoringRun, capacity_mw: float, limit: int = 2000) -> list[dict]:
     """The best national-screen cells as map markers (same shape as map_sites' rows)."""
-    rows = (
-        ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
-        .order_by("rank")
-        .values_list("cell_id", "state", "lon", "lat", "score", "rank")[:limit]
-    )
+    eligible = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
+    n_eligible = eligible.count()
+    rows = eligible.order_by("rank").values_list("cell_id", "state", "lon", "lat", "score", "rank")[:limit]
     return [
         {"id": cell, "name": f"cell {cell}", "state": state, "status": "grid cell", "lon": round(lon, 4),
-         "lat": round(lat, 4), "score": round(score, 1), "rank": rank, "eligible": True, "binding": ""}
+         "lat": round(lat, 4), "score": round(score, 1), "rank": rank, "class": rank_class(rank, n_eligible),
+         "eligible": True, "binding": ""}
         for cell, state, lon, lat, score, rank in rows
     ]  # fmt: skip

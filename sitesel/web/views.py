@@ -34,6 +34,7 @@ from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
 from sitesel.web import selectors as web_selectors
+from sitesel.web.explain import RANK_CLASSES
 from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
 CAPACITIES = (50.0, 1000.0)
@@ -71,15 +72,22 @@ def _capacity(request) -> float:
     return capacity if capacity in CAPACITIES else 1000.0
 
 
+SCORE_MEANING = (
+    "Score 0–100: the weighted sum of the scenario's criteria, each scaled between the best and worst site of"
+    " the same run, so it ranks sites against each other; it is not an absolute grade. Colours follow the rank."
+)
+
+
 @internal_page
 @require_GET
 def site_map(request):
-    """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
+    """Candidate sites coloured by rank in the reference run, the top 10 numbered and listed, overlays."""
     capacity = _capacity(request)
-    scenarios = web_selectors.scored_scenarios()
     scenario_id = _query_number(request, "scenario", integer=True, default=None)
-    run = web_selectors.latest_sites_run(scenario_id=scenario_id)
+    run_id = _query_number(request, "run", integer=True, default=None)
+    run = web_selectors.reference_run(scenario_id=scenario_id, run_id=run_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
+    top = sorted((s for s in sites if s["eligible"] and s["rank"] is not None), key=lambda s: s["rank"])[:10]
     overlays = [
         {"kind": kind, "label": label, "attribution": web_selectors.overlay_credit(kind)}
         for kind, (_, label) in web_selectors.OVERLAYS.items()
@@ -88,8 +96,13 @@ def site_map(request):
         "run": run,
         "capacity": capacity,
         "capacities": CAPACITIES,
-        "scenarios": scenarios,
+        "scenarios": web_selectors.scored_scenarios(),
+        "runs": web_selectors.run_choices(),
         "sites": sites,
+        "top": top,
+        "rank_classes": RANK_CLASSES,
+        "score_meaning": SCORE_MEANING,
+        "versus": web_selectors.first_against_second(run=run, capacity_mw=capacity) if run else None,
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
         "credits": all_attributions(),
@@ -202,12 +215,13 @@ def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> d
 
 def _capacity_column(result) -> dict:
     economics = result.economics
-    breakdown = sorted(result.breakdown.items(), key=lambda kv: -kv[1])
+    explained = web_selectors.result_explained(result)
     return {
         "result": result,
         "label": "1 GW" if result.capacity_mw == 1000 else f"{result.capacity_mw:g} MW",
         "economics": economics,
-        "breakdown": breakdown,
+        "capex_total": (economics.get("capex_per_mw_usd") or 0) * result.capacity_mw or None,
+        "lines": explained["lines"],
         "ttp": [economics.get(f"time_to_power_months_{p}") for p in ("p10", "p50", "p90")],
         "first": [economics.get(f"time_to_first_power_months_{p}") for p in ("p10", "p50", "p90")],
     }
@@ -216,15 +230,13 @@ def _capacity_column(result) -> dict:
 @internal_page
 @require_GET
 def site_detail(request, pk: int):
-    """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
+    """Facts, score breakdown and the 50 MW / 1 GW comparison from the reference run (or the run chosen)."""
     site = get_object_or_404(selectors.site_list().defer("parcel"), pk=pk)
     facts = getattr(site, "facts", None)
     fact_rows = [_fact_row(facts, *row) for row in FACT_ROWS]
-    run = web_selectors.latest_sites_run()
+    run_id = _query_number(request, "run", integer=True, default=None)
+    run = web_selectors.site_run(site=site, reference=web_selectors.reference_run(run_id=run_id))
     columns = [_capacity_column(r) for r in web_selectors.site_results(run=run, site=site)]
-    top = max((p for c in columns for _, p in c["breakdown"]), default=0) or 1
-    for column in columns:
-        column["bars"] = [(name, points, round(100 * points / top, 1)) for name, points in column["breakdown"]]
     capacities = sorted(c["result"].capacity_mw for c in columns)
     scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
     credits = measures_attributions(facts.measure_sources) if facts else []

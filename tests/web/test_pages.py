@@ -12,6 +12,8 @@ from orchestration.models import CapacityBlock
 from orchestration.services.demo import demo_program_load
 from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import scoring_run_create
+from sitesel.web.explain import max_points
+from sitesel.web.formatting import criterion_label, criterion_value, money, money_per_mw
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +105,8 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert best.site.name in page
     assert "<th>50 MW</th>" in page and "<th>1 GW</th>" in page
     economics = best.economics
-    assert f"${economics['capex_per_mw_usd']:,.0f}" in page
+    assert money_per_mw(economics["capex_per_mw_usd"]) in page  # $50.8 M/MW, next to the total
+    assert money(economics["capex_per_mw_usd"] * 1000) in page
     assert f"{economics['gpus']:,.0f}" in page
     for p in ("p10", "p50", "p90"):
         assert f"{economics[f'time_to_power_months_{p}']:.0f}" in page
@@ -113,10 +116,16 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert "facility only" in page and "all-in with cost of delay" in page and "repetition learning" in page
     assert economics["binding_constraint"] in page
     assert "Grid-swing flag" in page
-    # The breakdown: one bar per criterion with its points, in a card per capacity.
+    # The breakdown in words: criterion, raw value with its unit, points of the most it could earn.
     assert 'class="card breakdown" data-capacity="1000"' in page and 'data-capacity="50"' in page
-    top_criterion, points = max(best.breakdown.items(), key=lambda kv: kv[1])
-    assert f"<span>{top_criterion}</span>" in page and f"{points:.1f}" in page
+    card = page.split('data-capacity="1000">')[1].split("<h2>Facts</h2>")[0]
+    weights = max_points(scored_run.scenario_spec["weights"])
+    measures = best.measures
+    for criterion, points in best.breakdown.items():
+        row = re.search(rf'data-criterion="{criterion}">(.*?)</div>', card, re.S)[1]
+        assert f"{criterion_label(criterion)}: {criterion_value(criterion, measures[criterion])}" in row
+        assert f"{points:.1f} of {weights[criterion]:.0f}" in row
+    assert "time_to_power_p50_months" not in re.sub(r'data-criterion="\w+"', "", card)
     # Facts
     facts = best.site.facts
     assert "Nearest line ≥345 kV" in page and f"{facts.distance_hv_345_km:,.1f}" in page
@@ -274,9 +283,9 @@ def test_map_scores_come_from_the_scenario_chosen(planner_client, scored_run, dj
     other = Scenario.objects.create(name="Labor first", spec={"weights": {"county_labor_force": 1.0}})
     other_run = run_inline(scoring_run_create(scenario=other, draws=50))
     default_page = planner_client.get("/map/").content.decode()
-    assert f"run {other_run.pk}</a> (Labor first)" in default_page  # the newest run by default
+    assert f"run {other_run.pk}</a> (Labor first," in default_page  # the newest reference by default
     chosen = planner_client.get(f"/map/?scenario={scored_run.scenario_id}").content.decode()
-    assert f"run {scored_run.pk}</a> ({scored_run.scenario.name})" in chosen
+    assert f"run {scored_run.pk}</a> ({scored_run.scenario.name}," in chosen
 
 
 def test_ranked_table_filters_and_field_errors(planner_client, scored_run):
@@ -299,3 +308,61 @@ def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django
     assert 'id="map"' in page and 'data-site-url=""' in page
     cells = json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
     assert len(cells) > 500 and cells[0]["rank"] == 1 and cells[0]["status"] == "grid cell"
+
+
+def _sites_data(page: str) -> list[dict]:
+    return json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
+
+
+def test_map_ranks_colours_lists_the_top_10_and_explains_the_lead(viewer_client, scored_run):
+    page = get(viewer_client, "/map/?capacity=1000", 14).content.decode()
+    sites = _sites_data(page)
+    eligible = [s for s in sites if s["eligible"]]
+    # Colour classes follow the rank, not fixed score bins: the top 10, then quarters of the ranking.
+    assert {s["class"] for s in eligible if s["rank"] <= 10} == {0}
+    assert {s["class"] for s in eligible if s["rank"] > 10} <= {1, 2, 3, 4}
+    assert all(s["class"] is None for s in sites if not s["eligible"])
+    ranking = list(
+        ScoringResult.objects.filter(run=scored_run, capacity_mw=1000, eligible=True, rank__lte=10)
+        .order_by("rank")
+        .values_list("site_id", flat=True)
+    )
+    listed = [int(i) for i in re.findall(r'class="top-site" data-site="(\d+)"', page)]
+    assert listed == ranking
+    assert "Score 0–100" in page and "not an absolute grade" in page
+    first, second = (ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=r) for r in (1, 2))
+    versus = re.search(r'<div id="versus">(.*?)</div>', page, re.S)[1]
+    assert f"{first.score - second.score:.1f} points more than" in versus
+    gaps = {c: first.breakdown.get(c, 0) - second.breakdown.get(c, 0) for c in first.breakdown}
+    widest = max(gaps, key=lambda c: abs(gaps[c]))
+    assert criterion_label(widest) in versus
+
+
+def test_a_subset_run_does_not_replace_the_reference_scores(
+    viewer_client, scored_run, django_capture_on_commit_callbacks
+):
+    from tests.web.conftest import run_inline
+
+    subset = run_inline(scoring_run_create(scenario=scored_run.scenario, site_filter={"state": "PA"}, draws=50))
+    assert subset.results_count < scored_run.results_count
+    page = get(viewer_client, "/map/", 14).content.decode()
+    assert f"run {scored_run.pk}</a>" in page and "reference: every site" in page
+    sites = _sites_data(page)
+    assert (
+        sum(1 for s in sites if s["score"] is not None)
+        == ScoringResult.objects.filter(run=scored_run, capacity_mw=1000, score__isnull=False).count()
+    )
+    # The subset run is one switch away, and shown as such.
+    switched = get(viewer_client, f"/map/?run={subset.pk}", 14).content.decode()
+    assert f"run {subset.pk}</a>" in switched and "a subset run" in switched
+    # A site page shows the reference run too, not the newer subset.
+    site = Site.objects.filter(state="PA").first()
+    assert f"/runs/{scored_run.pk}/" in get(viewer_client, f"/sites/{site.pk}/", 25).content.decode()
+
+
+def test_runs_pages_never_load_the_stored_rankings(viewer_client, scored_run):
+    for url in ("/runs/", f"/runs/{scored_run.pk}/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert viewer_client.get(url).status_code == 200
+        loaded = [q["sql"] for q in queries if '"sitesel_scoringrun"."ranking"' in q["sql"]]
+        assert loaded == [], (url, loaded[0][:200])
