@@ -49,14 +49,19 @@ class LoginView(auth_views.LoginView):
 
 
 @internal_page
-def home(request):
-    """The planner's start page: where things are, the layers loaded and the candidate sites."""
+def layer_list(request):
+    """The layers loaded: version, vintage (flagged when stale), rows, publisher, licence and credit line."""
     layers = list(selectors.layer_list())
     for layer in layers:  # the credit line its licence requires, shown beside it
         layer.attribution = kind_attribution(layer.kind)
-    sites = selectors.site_list().defer("parcel").order_by("state", "name")
-    context = {"layers": layers, "sites": sites, "stale_after_years": stale_after_years()}
-    return render(request, "sitesel/home.html", context)
+    return render(request, "sitesel/web/layers.html", {"layers": layers, "stale_after_years": stale_after_years()})
+
+
+@internal_page
+def site_list(request):
+    """Every candidate site with its main facts, by name (the ranking is the map's and the home page's)."""
+    sites = selectors.site_list().defer("parcel").order_by("name", "pk")
+    return render(request, "sitesel/web/sites.html", {"sites": sites})
 
 
 def _query_number(request, name: str, *, integer: bool, default):

@@ -18,7 +18,7 @@ from sitesel.web.formatting import criterion_label, criterion_value, money, mone
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/runs/", "/sites/1/", "/runs/1/",
-         "/programs/", "/programs/1/"]  # fmt: skip
+         "/programs/", "/programs/1/", "/alerts/", "/layers/"]  # fmt: skip
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.IGNORECASE)
 
 
@@ -55,12 +55,41 @@ def test_a_planner_who_is_not_staff_signs_in_and_lands_on_the_page_asked_for(cli
     assert "Start a run" in client.get("/runs/").content.decode()
 
 
-def test_home_links_every_page(viewer_client, demo_sites):
-    page = get(viewer_client, "/", 10).content.decode()
-    for url in ("/map/", "/runs/", "/programs/"):
+def test_home_answers_where_what_is_late_and_what_happened(viewer_client, scored_run, program):
+    from orchestration.models import Alert
+
+    Alert.objects.create(kind="new_slip", key="k1", message="Gridline slipped a transformer by 45 days",
+                         project=program)  # fmt: skip
+    page = get(viewer_client, "/", 16).content.decode()
+    assert_local_only(page)
+    for url in ("/map/", "/runs/", "/programs/", "/alerts/", "/layers/"):
         assert f'href="{url}"' in page
-    site = Site.objects.order_by("pk").first()
-    assert f'href="/sites/{site.pk}/"' in page
+    # Best sites of the reference run at both capacities, totals next to per-MW figures.
+    top = re.search(r'<div class="cols" id="top-sites">(.*?)<h2>', page, re.S)[1]
+    for capacity in (1000, 50):
+        best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=capacity, rank=1)
+        assert f'<a href="/sites/{best.site_id}/">{best.site.name}</a>' in top
+        assert money(best.capex_per_mw_usd * capacity) in top and money_per_mw(best.capex_per_mw_usd) in top
+    # The demo program is forecast late: it is listed at risk, first block and whole program compared alike.
+    risk = re.search(r'<table id="programs-at-risk">(.*?)</table>', page, re.S)[1]
+    assert f'href="/programs/{program.pk}/"' in risk
+    first = CapacityBlock.objects.filter(project=program).order_by("index").first()
+    assert f"{first.planned_go_live:%Y-%m-%d} → " in risk
+    assert "Gridline slipped a transformer by 45 days" in re.search(r'id="recent-alerts"(.*?)</ul>', page, re.S)[1]
+    alerts = get(viewer_client, "/alerts/?kind=new_slip", 8).content.decode()
+    assert "Gridline slipped a transformer" in alerts
+    assert "Gridline slipped" not in get(viewer_client, "/alerts/?kind=overdue_line", 8).content.decode()
+    layers = get(viewer_client, "/layers/", 8).content.decode()
+    assert 'id="layers"' in layers and "CC BY 4.0" in layers
+
+
+def test_admin_link_only_for_staff(viewer_client, demo_sites, django_user_model):
+    assert 'href="/admin/"' not in get(viewer_client, "/map/", 12).content.decode()
+    site = Site.objects.first()
+    assert "/admin/sitesel/site/" not in get(viewer_client, f"/sites/{site.pk}/", 12).content.decode()
+    staff = django_user_model.objects.create_user(username="editor", is_staff=True, is_superuser=True)
+    viewer_client.force_login(staff)
+    assert 'href="/admin/"' in get(viewer_client, "/map/", 12).content.decode()
 
 
 def test_map_colours_sites_by_the_latest_run_and_serves_our_layers(viewer_client, scored_run):
@@ -366,3 +395,30 @@ def test_runs_pages_never_load_the_stored_rankings(viewer_client, scored_run):
             assert viewer_client.get(url).status_code == 200
         loaded = [q["sql"] for q in queries if '"sitesel_scoringrun"."ranking"' in q["sql"]]
         assert loaded == [], (url, loaded[0][:200])
+
+
+def test_compare_puts_sites_side_by_side_with_totals_and_the_scale_difference(viewer_client, scored_run):
+    best = [ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=r) for r in (1, 2, 3)]
+    ids = [r.site_id for r in best]
+    page = get(viewer_client, "/compare/?" + "&".join(f"sites={i}" for i in ids), 40).content.decode()
+    assert_local_only(page)
+    table = re.search(r'<table id="compare">(.*?)</table>', page, re.S)[1]
+    assert [int(i) for i in re.findall(r'<th><a href="/sites/(\d+)/">', table)] == ids
+    for result in best:
+        small = ScoringResult.objects.get(run=scored_run, site_id=result.site_id, capacity_mw=50)
+        assert money(result.capex_per_mw_usd * 1000) in table and money_per_mw(result.capex_per_mw_usd) in table
+        assert money(small.capex_per_mw_usd * 50) in table
+        assert money_per_mw(small.capex_per_mw_usd - result.capex_per_mw_usd) in table  # the per-MW saving
+        assert f"#{small.rank} → #{result.rank}" in table
+    from sitesel.services.site_economics import site_scale_comparison
+
+    ratio = site_scale_comparison(best[0].site, 50, 1000, scored_run).time_adjusted.ratio
+    assert f"<strong>{ratio:.3f}</strong>" in table
+    # The map links the top 4 here.
+    assert "/compare/?sites=" in get(viewer_client, "/map/", 14).content.decode()
+    # One site, or an unknown one, is refused next to the field.
+    one = viewer_client.get(f"/compare/?sites={ids[0]}")
+    assert one.status_code == 400 and "Choose 2 to 4 different sites" in one.content.decode()
+    missing = viewer_client.get(f"/compare/?sites={ids[0]},999999")
+    assert missing.status_code == 400 and "No such site: 999999" in missing.content.decode()
+    assert viewer_client.get("/compare/?sites=x,1").status_code == 400
