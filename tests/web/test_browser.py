@@ -225,6 +225,8 @@ def _flows(base, page, world):
     assert "Refused (409" in refusal.inner_text()
     block.refresh_from_db()
     assert block.state == "site_ready"
+    assert page.locator("#gantt .g-block").count() == 20
+    assert_fits(page, f"/programs/{project.pk}/")
     shot(page, "program")
 
     # --- a phone: the map question again, and every page fits the screen ---

@@ -422,3 +422,47 @@ def test_compare_puts_sites_side_by_side_with_totals_and_the_scale_difference(vi
     missing = viewer_client.get(f"/compare/?sites={ids[0]},999999")
     assert missing.status_code == 400 and "No such site: 999999" in missing.content.decode()
     assert viewer_client.get("/compare/?sites=x,1").status_code == 400
+
+
+def test_program_answers_when_live_what_is_late_and_which_supplier(planner_client, program):
+    from orchestration.domain.forecast import forecast_program
+    from orchestration.services.forecast import forecast_as_data, program_load
+
+    page = get(planner_client, f"/programs/{program.pk}/", 40).content.decode()
+    loaded = program_load(project=program)
+    data = forecast_as_data(loaded, forecast_program(loaded.inp))
+    blocks = list(CapacityBlock.objects.filter(project=program).order_by("index"))
+    # The Gantt: one group per block with a plan bar, and a forecast bar where the block can be dated.
+    gantt = re.search(r'<svg class="chart gantt" id="gantt"(.*?)</svg>', page, re.S)[1]
+    assert gantt.count('class="g-block"') == len(blocks) and gantt.count('class="g-plan"') == len(blocks)
+    assert 'class="g-today"' in gantt
+    late = [b for b in data["blocks"] if (b["days_late"] or 0) > 0]
+    assert late and f"+{late[0]['days_late']} d" in gantt
+    # Cards: forecast against plan in days, the binding item by name and block.
+    planned_end = max(b.planned_go_live for b in blocks)
+    days = (data["project_go_live"] - planned_end).days
+    assert f"{days} days</span> against the plan {planned_end:%Y-%m-%d}" in page
+    if data["binding"] and data["binding"].get("item"):
+        card = re.search(r'id="card-binding">(.*?)</div>', page, re.S)[1]
+        index = next(b.index for b in blocks if b.pk == data["binding_block_id"])
+        assert data["binding"]["item"] in card and f"block {index}" in card
+    # Supplier impact: MW × days late summed by the supplier binding each late block.
+    impact = re.search(r'<table id="impact">(.*?)</table>', page, re.S)[1]
+    expected: dict[str, float] = {}
+    for b in late:
+        if (b["binding"] or {}).get("supplier"):
+            expected[b["binding"]["supplier"]] = expected.get(b["binding"]["supplier"], 0) + b["mw"] * b["days_late"]
+    for supplier, mw_days in expected.items():
+        assert re.search(rf'<td class="l">{re.escape(supplier)}</td><td>{mw_days:,.0f}</td>', impact)
+    # Stranded equipment, line by line.
+    stranded = re.search(r'<table id="stranded-lines">(.*?)</table>', page, re.S)[1]
+    assert stranded.count("<tr>") - 1 == max(len(data["stranded"]), 1)
+    # Moves live in their own per-block panel, not in the matrix.
+    matrix = re.search(r'<table class="matrix" id="matrix">(.*?)</table>', page, re.S)[1]
+    assert "transition-form" not in matrix and page.count('data-block-panel="') == len(blocks)
+    # The list compares the first block's plan with its forecast, and the whole program alike.
+    listing = get(planner_client, "/programs/", 8).content.decode()
+    first = blocks[0]
+    assert f"{first.planned_go_live:%Y-%m-%d} → {first.forecast_go_live:%Y-%m-%d}" in listing
+    # The site page links to its program.
+    assert f'href="/programs/{program.pk}/"' in get(planner_client, f"/sites/{program.site_id}/", 25).content.decode()
