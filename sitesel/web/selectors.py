@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Func, QuerySet
+from django.db.models import Func, Q, QuerySet
 
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
@@ -155,11 +155,13 @@ def _current_features(kind: str) -> QuerySet[Feature]:
     return Feature.objects.filter(layer_id=layer, valid_to__isnull=True, geom__isnull=False)
 
 
-def boundaries_geojson(*, kind: str = "states", tolerance: float = 0.02) -> list[tuple[str, str, str]]:
+def boundaries_geojson(*, kind: str = "states", tolerance: float = 0.02, bbox=None) -> list[tuple[str, str, str]]:
     """(name, state, simplified GeoJSON geometry) of the current boundary features, simplified in the database."""
+    features = _current_features(kind)
+    if bbox is not None:
+        features = features.filter(geom__intersects=bbox)
     return list(
-        _current_features(kind)
-        .annotate(simple=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=3))
+        features.annotate(simple=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=3))
         .order_by("pk")
         .values_list("name", "state", "simple")
     )
@@ -200,6 +202,16 @@ def run_top_results(
     if min_score is not None:
         results = results.filter(score__gte=min_score)
     return list(results.select_related("site").order_by("rank")[:limit])
+
+
+def ranks_at(*, run: ScoringRun, capacity_mw: float, results: list[ScoringResult]) -> dict[tuple, int | None]:
+    """The rank at another capacity of the same sites or cells, keyed (site_id, cell_id): one query."""
+    site_ids = [r.site_id for r in results if r.site_id]
+    cell_ids = [r.cell_id for r in results if r.cell_id is not None]
+    rows = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw).filter(
+        Q(site_id__in=site_ids) | Q(cell_id__in=cell_ids)
+    )
+    return {(site, cell): rank for site, cell, rank in rows.values_list("site_id", "cell_id", "rank")}
 
 
 def cell_markers(*, run: ScoringRun, capacity_mw: float, limit: int = 2000) -> list[dict]:

@@ -8,6 +8,7 @@ no external URL).
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -131,9 +132,22 @@ def _feature_collection(features: list[dict]) -> HttpResponse:
 @internal_page
 @require_GET
 def map_boundaries(request):
-    """Our state boundaries (the map's base layer), simplified in PostGIS."""
-    rows = web_selectors.boundaries_geojson(kind="states")
+    """Our state boundaries (the map's base layer), simplified in PostGIS; with `?kind=counties&bbox=…`, the
+    county outlines inside a box (the map draws them once zoomed in)."""
+    if request.GET.get("kind", "states") == "states":
+        rows = web_selectors.boundaries_geojson(kind="states")
+    elif request.GET["kind"] == "counties":
+        bbox = _bbox(request.GET.get("bbox"))
+        if bbox is None or bbox.area > COUNTY_BOX_MAX_DEG2:
+            return JsonResponse({"bbox": [f"Counties need a box of at most {COUNTY_BOX_MAX_DEG2} square degrees:"
+                                          " west,south,east,north."]}, status=400)  # fmt: skip
+        rows = web_selectors.boundaries_geojson(kind="counties", tolerance=0.005, bbox=bbox)
+    else:
+        return JsonResponse({"kind": ["Use states or counties."]}, status=400)
     return _feature_collection([{"geometry": g, "properties": {"name": n, "state": s}} for n, s, g in rows])
+
+
+COUNTY_BOX_MAX_DEG2 = 600  # a zoomed-in view (the map asks from zoom 7); the lower 48 would be 3,000 counties
 
 
 def _bbox(raw: str | None) -> Polygon | None:
@@ -304,8 +318,23 @@ def run_detail(request, pk: int):
         for capacity in run.capacities_mw:
             label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
             rows = web_selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
-            tables.append({"label": label, "rows": rows})
+            tables.append({"label": label, "rows": rows, "capacity": capacity})
+        _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
-    context = {"run": run, "tables": tables, "filters": filters, "cells": cells}
+    csv_query = urlencode({k: v for k, v in (("eligible", "true"), ("state", state), ("min_score", min_score)) if v})
+    context = {"run": run, "tables": tables, "filters": filters, "cells": cells, "csv_query": csv_query}
     return render(request, "sitesel/web/run.html", context)
+
+
+def _rank_changes(run: ScoringRun, tables: list[dict]) -> None:
+    """Each ranked row's rank at the run's other capacity, and how many places it gains at this one."""
+    if len(tables) != 2:
+        return
+    for table, other in ((tables[0], tables[1]), (tables[1], tables[0])):
+        table["other_label"] = other["label"]
+        ranks = web_selectors.ranks_at(run=run, capacity_mw=other["capacity"], results=table["rows"])
+        for row in table["rows"]:
+            row.other_rank = ranks.get((row.site_id, row.cell_id))
+            row.capex_total = row.capex_per_mw_usd * row.capacity_mw if row.capex_per_mw_usd is not None else None
+            row.rank_gain = row.other_rank - row.rank if row.other_rank and row.rank else None

@@ -160,6 +160,8 @@ def map_question_one(base, page, run, label: str) -> None:
     # Leaflet fades a closed popup out before removing it: wait until it is gone, or the next wait would see it.
     page.wait_for_selector(".leaflet-popup", state="detached")
     # A real mouse click on the #1 site, with the plants and lines overlays drawn: the site is on top and opens.
+    # Zoomed in, county outlines join the state boundaries under the sites.
+    page.wait_for_selector('#map[data-counties]:not([data-counties="0"])', state="attached", timeout=20_000)
     page.locator("#map").scroll_into_view_if_needed()
     x, y = page.evaluate(
         """([lat, lon]) => { const p = window.siteselMap.latLngToContainerPoint([lat, lon]);
@@ -203,6 +205,15 @@ def _flows(base, page, world):
     new_run.refresh_from_db()
     assert new_run.status == "succeeded" and new_run.site_filter == {"state": "PA"}
     assert page.locator("table.ranking tr").count() > 2
+    # Sortable columns: a click on "Score" sorts ascending.
+    table = page.locator("table.ranking").first
+    table.locator("th", has_text="Score").click()
+    assert table.locator("th", has_text="Score").get_attribute("aria-sort") == "ascending"
+    column = table.locator("th").evaluate_all("ths => ths.findIndex(t => t.textContent.startsWith('Score'))")
+    scores = table.locator("tr").evaluate_all(
+        f"rows => rows.slice(1).map(r => parseFloat(r.cells[{column}].textContent))"
+    )
+    assert scores == sorted(scores)
     shot(page, "run")
 
     # The PA-only run does not replace the map's reference scores: same run, same top 10.

@@ -208,13 +208,25 @@ def test_runs_page_is_read_only_for_viewers(viewer_client, demo_sites):
 def test_run_page_ranks_the_top_50_per_capacity_with_csv(viewer_client, scored_run):
     page = get(viewer_client, f"/runs/{scored_run.pk}/", 12).content.decode()
     assert_local_only(page)
-    assert f'href="/api/v1/scoring-runs/{scored_run.pk}/results/csv/"' in page
+    assert f'href="/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true"' in page
     assert "Top" in page and "at 50 MW" in page and "at 1 GW" in page
     for capacity in (50, 1000):
         best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=capacity, rank=1)
         assert f'<a href="/sites/{best.site_id}/">{best.site.name}</a>' in page
     eligible = ScoringResult.objects.filter(run=scored_run, eligible=True, rank__lte=50).count()
     assert page.count("<tr><td>") == eligible
+    # 1 GW next to 50 MW: each row's rank at the other capacity and the places it gains; money at its scale.
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    small = ScoringResult.objects.get(run=scored_run, capacity_mw=50, site_id=best.site_id)
+    tables = re.findall(r'<table class="ranking sortable">(.*?)</table>', page, re.S)
+    gw = next(t for t in tables if "Rank at 50 MW" in t)
+    row = re.search(r"<tr><td>1</td>(.*?)</tr>", gw, re.S)[1]
+    gain = small.rank - 1
+    assert f"<td>{small.rank}</td>" in row and (f"+{gain}" if gain > 0 else str(gain)) in row
+    assert money(best.capex_per_mw_usd * 1000) in row and money_per_mw(best.capex_per_mw_usd) in row
+    filtered = get(viewer_client, f"/runs/{scored_run.pk}/?state=GA&min_score=10", 12).content.decode()
+    csv = f"/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true&amp;state=GA&amp;min_score=10.0"
+    assert f'href="{csv}"' in filtered
     listing = get(viewer_client, "/runs/", 10).content.decode()
     assert f'href="/runs/{scored_run.pk}/"' in listing and "Succeeded" in listing
 
@@ -466,3 +478,14 @@ def test_program_answers_when_live_what_is_late_and_which_supplier(planner_clien
     assert f"{first.planned_go_live:%Y-%m-%d} → {first.forecast_go_live:%Y-%m-%d}" in listing
     # The site page links to its program.
     assert f'href="/programs/{program.pk}/"' in get(planner_client, f"/sites/{program.site_id}/", 25).content.decode()
+
+
+def test_county_outlines_for_a_zoomed_in_box_only(viewer_client, db):
+    counties = json.loads(get(viewer_client, "/map/boundaries.json?kind=counties&bbox=-81,39,-78,41", 5).content)
+    names = {f["properties"]["name"] for f in counties["features"]}
+    assert any("Allegheny" in n for n in names), sorted(names)[:5]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in counties["features"])
+    whole = viewer_client.get("/map/boundaries.json?kind=counties&bbox=-126,24,-66,50")
+    assert whole.status_code == 400 and "at most 600 square degrees" in whole.content.decode()
+    assert viewer_client.get("/map/boundaries.json?kind=counties").status_code == 400
+    assert viewer_client.get("/map/boundaries.json?kind=rivers").status_code == 400

@@ -183,11 +183,36 @@
             }
         });
     });
+    // County outlines (our counties layer) under the sites once zoomed in far enough to tell them apart.
+    var counties = null;
+    var COUNTY_ZOOM = 7;
+    function loadCounties() {
+        if (map.getZoom() < COUNTY_ZOOM) {
+            if (counties) { map.removeLayer(counties.layer); counties = null; }
+            el.dataset.counties = "0";
+            return;
+        }
+        if (counties && covers(counties.box, map.getBounds())) { return; }
+        var box = snappedBox();
+        fetchBox(el.dataset.boundariesUrl + "?kind=counties&bbox=" + box.join(","))
+            .then(function (fc) {
+                if (counties) { map.removeLayer(counties.layer); }
+                var layer = L.geoJSON(fc, {
+                    pane: "boundaries", interactive: false,
+                    style: {color: "#8c98a4", weight: 0.7, fill: false}
+                }).addTo(map);
+                counties = {layer: layer, box: box};
+                el.dataset.counties = String(fc.features.length);
+            })
+            .catch(function (e) { console.warn("counties not loaded", e); });
+    }
+
     var pending = null;
     map.on("moveend", function () {
         // One fetch per overlay after the planner stops panning, and none while the loaded box still covers the view.
         window.clearTimeout(pending);
         pending = window.setTimeout(function () {
+            loadCounties();
             Object.keys(overlays).forEach(function (kind) { loadOverlay(kind); });
         }, 350);
     });
