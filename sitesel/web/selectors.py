@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Func, Q, QuerySet
+from django.db.models import Count, Func, Max, Min, Q, QuerySet
 
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
@@ -222,6 +222,29 @@ def cell_markers(*, run: ScoringRun, capacity_mw: float, limit: int = 2000) -> l
     return [
         {"id": cell, "name": f"cell {cell}", "state": state, "status": "grid cell", "lon": round(lon, 4),
          "lat": round(lat, 4), "score": round(score, 1), "rank": rank, "class": rank_class(rank, n_eligible),
-         "eligible": True, "binding": ""}
+         "eligible": True, "binding": "", "cell_km": run.cell_size_km}
         for cell, state, lon, lat, score, rank in rows
+    ]  # fmt: skip
+
+
+def national_areas(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> list[dict]:
+    """A national screen's eligible cells grouped by county, best first: county name, number of cells, best
+    score and the best cell (the one a planner can promote to a candidate site). Three queries."""
+    eligible = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
+    groups = list(
+        eligible.values("state", "county_fips")
+        .annotate(cells=Count("id"), best_score=Max("score"), best_rank=Min("rank"))
+        .order_by("best_rank")[:limit]
+    )
+    best = {r.rank: r for r in eligible.filter(rank__in=[g["best_rank"] for g in groups])}
+    names = dict(
+        _current_features("counties")
+        .filter(fips__in=[g["county_fips"] for g in groups if g["county_fips"]])
+        .values_list("fips", "name")
+    )
+    return [
+        {**g, "county": names.get(g["county_fips"], "") or (f"county {g['county_fips']}" if g["county_fips"] else
+                                                            "no county"),
+         "best": best[g["best_rank"]]}
+        for g in groups
     ]  # fmt: skip

@@ -313,7 +313,7 @@ def run_detail(request, pk: int):
     state, min_score = "", None
     if filters.is_valid():
         state, min_score = filters.cleaned_data["state"], filters.cleaned_data["min_score"]
-    tables, cells = [], []
+    tables, cells, areas = [], [], []
     if run.status == ScoringRun.Status.SUCCEEDED:
         for capacity in run.capacities_mw:
             label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
@@ -322,8 +322,10 @@ def run_detail(request, pk: int):
         _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
+            areas = web_selectors.national_areas(run=run, capacity_mw=max(run.capacities_mw))
     csv_query = urlencode({k: v for k, v in (("eligible", "true"), ("state", state), ("min_score", min_score)) if v})
-    context = {"run": run, "tables": tables, "filters": filters, "cells": cells, "csv_query": csv_query}
+    context = {"run": run, "tables": tables, "filters": filters, "cells": cells, "areas": areas,
+               "csv_query": csv_query, "can_promote": user_is_planner(request.user)}  # fmt: skip
     return render(request, "sitesel/web/run.html", context)
 
 

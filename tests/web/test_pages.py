@@ -349,6 +349,20 @@ def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django
     assert 'id="map"' in page and 'data-site-url=""' in page
     cells = json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
     assert len(cells) > 500 and cells[0]["rank"] == 1 and cells[0]["status"] == "grid cell"
+    assert cells[0]["cell_km"] == 100  # drawn as squares of the run's cell size
+    # Cells grouped into areas by county, best first, each with its best cell and a promote form.
+    areas = re.search(r'<table id="areas">(.*?)</table>', page, re.S)[1]
+    eligible = ScoringResult.objects.filter(run=run, capacity_mw=1000, eligible=True)
+    best = eligible.get(rank=1)
+    first = re.search(r"<tr><td>1</td>(.*?)</tr>", areas, re.S)[1]
+    county_cells = eligible.filter(state=best.state, county_fips=best.county_fips).count()
+    assert f"<td>{county_cells}</td>" in first and f"{best.score:.1f}" in first
+    action = f"/api/v1/scoring-runs/{run.pk}/results/{best.pk}/promote/"
+    assert f'action="{action}"' in first
+    assert areas.count('class="promote-form"') == len(re.findall(r"<tr><td>\d+</td>", areas))
+    # The form's action promotes the best cell to a candidate site.
+    response = planner_client.post(action, {"name": "Best area cell"}, content_type="application/json")
+    assert response.status_code == 201 and Site.objects.filter(name="Best area cell").exists()
 
 
 def _sites_data(page: str) -> list[dict]:

@@ -73,10 +73,19 @@
     // Worst first, so the best are drawn last (on top) where markers overlap.
     sites.slice().sort(function (a, b) { return (b.rank || 1e9) - (a.rank || 1e9); }).forEach(function (s) {
         var ranked = s["class"] !== null && s["class"] !== undefined;
-        var m = L.circleMarker([s.lat, s.lon], {
+        var style = {
             renderer: siteRenderer, pane: "sites", radius: ranked ? 7 : 5, color: "#1d2733", weight: 1,
             fillColor: ranked ? RANK_COLOURS[s["class"]] : UNRANKED, fillOpacity: ranked ? 0.95 : 0.7
-        });
+        };
+        var m;
+        if (s.cell_km) {
+            // A national-screen cell is drawn as its square (approximately, in degrees at its latitude).
+            var dLat = s.cell_km / 111.32 / 2, dLon = dLat / Math.cos(s.lat * Math.PI / 180);
+            style.weight = 0.5;
+            m = L.rectangle([[s.lat - dLat, s.lon - dLon], [s.lat + dLat, s.lon + dLon]], style);
+        } else {
+            m = L.circleMarker([s.lat, s.lon], style);
+        }
         m.bindPopup(popupHtml(s));
         m.addTo(map);
         bySite[s.id] = m;
@@ -99,7 +108,7 @@
         button.addEventListener("click", function () {
             var m = bySite[button.dataset.site];
             if (!m) { return; }
-            map.setView(m.getLatLng(), Math.max(map.getZoom(), 7));
+            map.setView(m.getLatLng ? m.getLatLng() : m.getBounds().getCenter(), Math.max(map.getZoom(), 7));
             m.openPopup();
         });
     });
