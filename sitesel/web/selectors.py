@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, Func, Max, Min, Q, QuerySet
+from django.db.models import Count, Func, Max, Min, QuerySet
 
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
@@ -207,10 +207,12 @@ def run_top_results(
 def ranks_at(*, run: ScoringRun, capacity_mw: float, results: list[ScoringResult]) -> dict[tuple, int | None]:
     """The rank at another capacity of the same sites or cells, keyed (site_id, cell_id): one query."""
     site_ids = [r.site_id for r in results if r.site_id]
-    cell_ids = [r.cell_id for r in results if r.cell_id is not None]
-    rows = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw).filter(
-        Q(site_id__in=site_ids) | Q(cell_id__in=cell_ids)
-    )
+    rows = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw)
+    # One key column per query (a run holds sites or cells), so PostgreSQL uses that column's unique index.
+    if site_ids:
+        rows = rows.filter(site_id__in=site_ids)
+    else:
+        rows = rows.filter(cell_id__in=[r.cell_id for r in results if r.cell_id is not None])
     return {(site, cell): rank for site, cell, rank in rows.values_list("site_id", "cell_id", "rank")}
 
 
