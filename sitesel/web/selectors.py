@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.db.models.functions import AsGeoJSON, GeometryDistance
 from django.db.models import Count, Func, Max, Min, QuerySet
 
 from sitesel.data_age import kind_attribution
@@ -250,3 +252,31 @@ def national_areas(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> l
          "best": best[g["best_rank"]]}
         for g in groups
     ]  # fmt: skip
+
+
+# What the site page's locator map draws: the nearest feature of each, with the label it shows.
+LOCATOR_KINDS = (
+    ("hv_lines", {"voltage_kv__gte": 230}, "Nearest line ≥230 kV (GridKit)"),
+    ("ehv_nodes_derived", {}, "Nearest substation"),
+    ("power_plants", {}, "Nearest power plant"),
+)
+
+
+def nearest_context(*, point) -> list[dict]:
+    """The nearest ≥230 kV line, substation and plant to `point`, as GeoJSON for the site's locator map
+    (one nearest-neighbour query per kind, on the spatial index)."""
+    out = []
+    layers = dict(Layer.objects.filter(kind__in=[k for k, _, _ in LOCATOR_KINDS]).values_list("kind", "pk"))
+    for kind, filters, label in LOCATOR_KINDS:
+        row = (
+            Feature.objects.filter(layer_id=layers.get(kind), valid_to__isnull=True, geom__isnull=False, **filters)
+            .annotate(simple=AsGeoJSON(SimplifyPreserveTopology("geom", 0.001), precision=5))
+            .order_by(GeometryDistance("geom", point))
+            .values_list("name", "voltage_kv", "capacity_mw", "simple")
+            .first()
+        )
+        if row and row[3]:
+            name, kv, mw, geometry = row
+            detail = " · ".join(p for p in (name, f"{kv:.0f} kV" if kv else "", f"{mw:,.0f} MW" if mw else "") if p)
+            out.append({"kind": kind, "label": f"{label}: {detail}", "geometry": json.loads(geometry)})
+    return out

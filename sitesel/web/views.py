@@ -259,8 +259,12 @@ def site_detail(request, pk: int):
     capacities = sorted(c["result"].capacity_mw for c in columns)
     scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
     credits = measures_attributions(facts.measure_sources) if facts else []
+    marker = {"id": site.pk, "name": site.name, "state": site.state, "status": site.get_status_display(),
+              "lon": site.point.x, "lat": site.point.y, "score": None, "rank": None, "class": 0,
+              "eligible": None, "binding": ""}  # fmt: skip
     context = {"site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns,
-               "credits": credits, "stale_after_years": stale_after_years(), "scale": scale}  # fmt: skip
+               "credits": credits, "stale_after_years": stale_after_years(), "scale": scale,
+               "marker": [marker], "nearest": web_selectors.nearest_context(point=site.point)}  # fmt: skip
     return render(request, "sitesel/web/site.html", context)
 
 

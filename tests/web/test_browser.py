@@ -177,6 +177,7 @@ def map_question_one(base, page, run, label: str) -> None:
     assert page.inner_text("h1") == best.site.name
     assert page.locator('.breakdown[data-capacity="1000"] .bar-row').count() == len(best.breakdown)
     assert "of 100 points" in page.inner_text('.breakdown[data-capacity="1000"] h3')
+    page.wait_for_selector('#map[data-context="drawn"]', state="attached")
     assert_fits(page, "/sites/")
     shot(page, "site")
 

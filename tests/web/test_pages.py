@@ -86,7 +86,7 @@ def test_home_answers_where_what_is_late_and_what_happened(viewer_client, scored
 def test_admin_link_only_for_staff(viewer_client, demo_sites, django_user_model):
     assert 'href="/admin/"' not in get(viewer_client, "/map/", 12).content.decode()
     site = Site.objects.first()
-    assert "/admin/sitesel/site/" not in get(viewer_client, f"/sites/{site.pk}/", 12).content.decode()
+    assert "/admin/sitesel/site/" not in get(viewer_client, f"/sites/{site.pk}/", 14).content.decode()
     staff = django_user_model.objects.create_user(username="editor", is_staff=True, is_superuser=True)
     viewer_client.force_login(staff)
     assert 'href="/admin/"' in get(viewer_client, "/map/", 12).content.decode()
@@ -155,6 +155,10 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
         assert f"{criterion_label(criterion)}: {criterion_value(criterion, measures[criterion])}" in row
         assert f"{points:.1f} of {weights[criterion]:.0f}" in row
     assert "time_to_power_p50_months" not in re.sub(r'data-criterion="\w+"', "", card)
+    # The locator: the site and the nearest line, substation and plant, drawn from our layers.
+    nearest = json.loads(re.search(r'<script id="context-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert {n["kind"] for n in nearest} == {"hv_lines", "ehv_nodes_derived", "power_plants"}
+    assert all(n["geometry"]["type"] for n in nearest) and "Nearest line ≥230 kV" in page
     # Facts
     facts = best.site.facts
     assert "Nearest line ≥345 kV" in page and f"{facts.distance_hv_345_km:,.1f}" in page
@@ -163,7 +167,8 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
 def test_site_page_404_and_unscored(viewer_client, demo_sites):
     assert viewer_client.get("/sites/999999/").status_code == 404
     site = Site.objects.first()
-    assert "No succeeded sites scoring run yet" in get(viewer_client, f"/sites/{site.pk}/", 10).content.decode()
+    # A constant number of queries: the site, its facts, the run, and the locator's layers and nearest features.
+    assert "No succeeded sites scoring run yet" in get(viewer_client, f"/sites/{site.pk}/", 12).content.decode()
 
 
 def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(

@@ -51,6 +51,14 @@
         return colours;
     }
 
+    function overlayStyle(kind) {
+        var c = swatch("overlay-" + kind);
+        return {
+            color: c.line, weight: 2, dashArray: c.dashed ? "6 4" : null,
+            radius: 4, fillColor: c.fill, fillOpacity: 0.9
+        };
+    }
+
     var RANK_COLOURS = [0, 1, 2, 3, 4].map(function (k) { return swatch("rank-" + k).fill; });
     var UNRANKED = swatch("rank-none").fill;
 
@@ -89,7 +97,7 @@
         m.bindPopup(popupHtml(s));
         m.addTo(map);
         bySite[s.id] = m;
-        if (ranked && s.rank <= 10) {
+        if (ranked && s.rank !== null && s.rank <= 10) {
             // The top 10 carry their rank as a number (a DOM badge, readable at any zoom), opening the same popup.
             var badge = L.marker([s.lat, s.lon], {
                 pane: "ranks", keyboard: false, title: "#" + s.rank + " " + s.name,
@@ -100,8 +108,22 @@
         }
         bounds.push([s.lat, s.lon]);
     });
+    // A site page's locator: the nearest line, substation and plant (drawn in their overlay colours, framed).
+    var contextData = document.getElementById("context-data");
+    if (contextData) {
+        JSON.parse(contextData.textContent).forEach(function (f) {
+            var kind = f.kind === "ehv_nodes_derived" ? "hv_substations" : f.kind;
+            var style = overlayStyle(kind);
+            var layer = L.geoJSON(f.geometry, {
+                style: style, pointToLayer: function (g, latlng) { return L.circleMarker(latlng, style); }
+            }).bindTooltip(esc(f.label)).addTo(map);
+            var b = layer.getBounds();
+            if (b.isValid()) { bounds.push(b.getSouthWest(), b.getNorthEast()); }
+        });
+        el.dataset.context = "drawn";
+    }
     el.dataset.markers = String(sites.length);
-    if (bounds.length) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 7}); }
+    if (bounds.length) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: contextData ? 11 : 7}); }
 
     // The ranked list beside the map: the keyboard and screen-reader way to the same popups.
     document.querySelectorAll("button.top-site").forEach(function (button) {
@@ -132,14 +154,6 @@
     function covers(box, view) {
         return box && box[0] <= view.getWest() && box[1] <= view.getSouth()
             && box[2] >= view.getEast() && box[3] >= view.getNorth();
-    }
-
-    function overlayStyle(kind) {
-        var c = swatch("overlay-" + kind);
-        return {
-            color: c.line, weight: 2, dashArray: c.dashed ? "6 4" : null,
-            radius: 4, fillColor: c.fill, fillOpacity: 0.9
-        };
     }
 
     function fetchBox(url) {
