@@ -16,6 +16,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
@@ -35,6 +36,7 @@ from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
 from sitesel.web import selectors as web_selectors
+from sitesel.web.compare import go_live
 from sitesel.web.explain import RANK_CLASSES
 from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
@@ -242,6 +244,7 @@ def _capacity_column(result) -> dict:
         "capex_total": (economics.get("capex_per_mw_usd") or 0) * result.capacity_mw or None,
         "lines": explained["lines"],
         "ttp": [economics.get(f"time_to_power_months_{p}") for p in ("p10", "p50", "p90")],
+        "ttp_live": go_live(economics.get("time_to_power_months_p50"), timezone.localdate()),
         "first": [economics.get(f"time_to_first_power_months_{p}") for p in ("p10", "p50", "p90")],
     }
 

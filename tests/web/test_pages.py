@@ -141,6 +141,12 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
         assert f"{economics[f'time_to_power_months_{p}']:.0f}" in page
         assert f"{economics[f'time_to_first_power_months_{p}']:.0f}" in page
     assert f"<strong>{economics['time_to_compute_months_p50']:.0f}</strong>" in page
+    from django.utils import timezone
+
+    from sitesel.web.compare import go_live
+
+    live = go_live(economics["time_to_power_months_p50"], timezone.localdate())
+    assert f"P50 live ≈ {live:%b %Y} if decided today" in page  # the go-live month next to the months
     # The 50 MW : 1 GW comparison with its waterfall, computed for this site.
     assert "facility only" in page and "all-in with cost of delay" in page and "repetition learning" in page
     assert economics["binding_constraint"] in page
