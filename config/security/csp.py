@@ -5,8 +5,9 @@ needs more, and get only that, on their own paths:
 
 - the admin (Django's and django-leaflet's templates carry inline scripts and styles);
 - Swagger UI and Redoc (their React components inject <style> elements; Redoc runs its search in a blob: worker).
-  Their scripts stay 'self' only. Redoc's footer always tries to load the Redocly logo from cdn.redoc.ly; the
-  policy blocks it (no request leaves), and the browser test expects exactly that one refusal.
+  Their scripts stay 'self' only. Redoc's footer asks for the Redocly logo from cdn.redoc.ly; a script of ours
+  loaded before Redoc's bundle (sitesel/static/sitesel/redoc/local-logo.js) points it at a local copy, and the
+  browser test fails on any refusal.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ transition form per block (POSTs to the API)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import F, Q
@@ -21,6 +22,8 @@ from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.forecast import forecast_program
 from orchestration.models import Delivery, PromiseChange, State, Supplier
 from orchestration.services.forecast import forecast_as_data, program_load, supplier_records
+from orchestration.web.gantt import gantt
+from orchestration.web.home import program_rows
 
 STATES = list(State)
 
@@ -29,7 +32,35 @@ STATES = list(State)
 @require_GET
 def program_list(request):
     projects = selectors.project_list(scope=selectors.user_scope(request.user))
-    return render(request, "orchestration/program_list.html", {"projects": projects})
+    return render(request, "orchestration/program_list.html", {"programs": program_rows(projects)})
+
+
+def supplier_impact(blocks: list[dict]) -> list[dict]:
+    """MW delayed × days late, by the supplier whose line binds each late block (largest first)."""
+    impact: dict[str, dict] = defaultdict(lambda: {"mw_days": 0.0, "blocks": [], "items": set()})
+    for fb in blocks:
+        binding = fb.get("binding") or {}
+        if (fb["days_late"] or 0) > 0 and binding.get("supplier"):
+            row = impact[binding["supplier"]]
+            row["mw_days"] += fb["mw"] * fb["days_late"]
+            row["blocks"].append(fb["index"])
+            row["items"].add(binding.get("item", ""))
+    return sorted(
+        ({"supplier": name, "mw_days": r["mw_days"], "blocks": r["blocks"], "items": sorted(r["items"])}
+         for name, r in impact.items()),
+        key=lambda r: -r["mw_days"],
+    )  # fmt: skip
+
+
+def _gantt_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        fb, window = r["forecast"], timedelta(days=r["block"].commissioning_days)
+        out.append({"index": r["block"].index, "plan": fb["planned_go_live"],
+                    "plan_start": fb["planned_go_live"] - window, "forecast": fb["forecast_go_live"],
+                    "forecast_start": fb["forecast_go_live"] - window if fb["forecast_go_live"] else None,
+                    "p10": fb.get("model_p10"), "p90": fb.get("model_p90"), "days_late": fb["days_late"]})  # fmt: skip
+    return out
 
 
 def alignment_matrix(program, forecast) -> dict[int, dict[str, str]]:
@@ -146,9 +177,19 @@ def program_dashboard(request, pk: int):
         supplier.on_time = record.on_time_rate if record.n_deliveries else None
         supplier.slip_p50 = record.late_slip_p50_days if record.n_deliveries else None
         supplier.forecast_derate = derate.get(str(supplier.pk), supplier.derate_days)
+    index_by_id = {pk: b.index for pk, b in blocks_by_id.items()}
+    stranded = [{**s, "blocks": sorted(index_by_id[i] for i in s["block_ids"])} for s in data["stranded"]]
+    planned_end = max((r["forecast"]["planned_go_live"] for r in rows), default=None)
+    go_live = data["project_go_live"]
     context = {
         "project": project,
         "forecast": data,
+        "planned_end": planned_end,
+        "go_live_days": (go_live - planned_end).days if go_live and planned_end else None,
+        "binding_block": index_by_id.get(data["binding_block_id"]),
+        "gantt": gantt(_gantt_rows(rows), today),
+        "impact": supplier_impact(data["blocks"]),
+        "stranded": stranded,
         "categories": [(str(c), c.value.replace("_", " ")) for c in Category],
         "rows": rows,
         "flagged": [r for r in rows if r["flag"]],

@@ -8,6 +8,7 @@ no external URL).
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
@@ -34,6 +36,8 @@ from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
 from sitesel.web import selectors as web_selectors
+from sitesel.web.compare import go_live
+from sitesel.web.explain import RANK_CLASSES
 from sitesel.web.forms import RankingFilterForm, ScoringRunForm
 
 CAPACITIES = (50.0, 1000.0)
@@ -48,14 +52,19 @@ class LoginView(auth_views.LoginView):
 
 
 @internal_page
-def home(request):
-    """The planner's start page: where things are, the layers loaded and the candidate sites."""
+def layer_list(request):
+    """The layers loaded: version, vintage (flagged when stale), rows, publisher, licence and credit line."""
     layers = list(selectors.layer_list())
     for layer in layers:  # the credit line its licence requires, shown beside it
         layer.attribution = kind_attribution(layer.kind)
-    sites = selectors.site_list().defer("parcel").order_by("state", "name")
-    context = {"layers": layers, "sites": sites, "stale_after_years": stale_after_years()}
-    return render(request, "sitesel/home.html", context)
+    return render(request, "sitesel/web/layers.html", {"layers": layers, "stale_after_years": stale_after_years()})
+
+
+@internal_page
+def site_list(request):
+    """Every candidate site with its main facts, by name (the ranking is the map's and the home page's)."""
+    sites = selectors.site_list().defer("parcel").order_by("name", "pk")
+    return render(request, "sitesel/web/sites.html", {"sites": sites})
 
 
 def _query_number(request, name: str, *, integer: bool, default):
@@ -71,15 +80,22 @@ def _capacity(request) -> float:
     return capacity if capacity in CAPACITIES else 1000.0
 
 
+SCORE_MEANING = (
+    "Score 0–100: the weighted sum of the scenario's criteria, each scaled between the best and worst site of"
+    " the same run, so it ranks sites against each other; it is not an absolute grade. Colours follow the rank."
+)
+
+
 @internal_page
 @require_GET
 def site_map(request):
-    """Candidate sites coloured by score over our own state boundaries, with toggleable overlays."""
+    """Candidate sites coloured by rank in the reference run, the top 10 numbered and listed, overlays."""
     capacity = _capacity(request)
-    scenarios = web_selectors.scored_scenarios()
     scenario_id = _query_number(request, "scenario", integer=True, default=None)
-    run = web_selectors.latest_sites_run(scenario_id=scenario_id)
+    run_id = _query_number(request, "run", integer=True, default=None)
+    run = web_selectors.reference_run(scenario_id=scenario_id, run_id=run_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
+    top = sorted((s for s in sites if s["eligible"] and s["rank"] is not None), key=lambda s: s["rank"])[:10]
     overlays = [
         {"kind": kind, "label": label, "attribution": web_selectors.overlay_credit(kind)}
         for kind, (_, label) in web_selectors.OVERLAYS.items()
@@ -88,8 +104,13 @@ def site_map(request):
         "run": run,
         "capacity": capacity,
         "capacities": CAPACITIES,
-        "scenarios": scenarios,
+        "scenarios": web_selectors.scored_scenarios(),
+        "runs": web_selectors.run_choices(),
         "sites": sites,
+        "top": top,
+        "rank_classes": RANK_CLASSES,
+        "score_meaning": SCORE_MEANING,
+        "versus": web_selectors.first_against_second(run=run, capacity_mw=capacity) if run else None,
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
         "credits": all_attributions(),
@@ -113,9 +134,22 @@ def _feature_collection(features: list[dict]) -> HttpResponse:
 @internal_page
 @require_GET
 def map_boundaries(request):
-    """Our state boundaries (the map's base layer), simplified in PostGIS."""
-    rows = web_selectors.boundaries_geojson(kind="states")
+    """Our state boundaries (the map's base layer), simplified in PostGIS; with `?kind=counties&bbox=…`, the
+    county outlines inside a box (the map draws them once zoomed in)."""
+    if request.GET.get("kind", "states") == "states":
+        rows = web_selectors.boundaries_geojson(kind="states")
+    elif request.GET["kind"] == "counties":
+        bbox = _bbox(request.GET.get("bbox"))
+        if bbox is None or bbox.area > COUNTY_BOX_MAX_DEG2:
+            return JsonResponse({"bbox": [f"Counties need a box of at most {COUNTY_BOX_MAX_DEG2} square degrees:"
+                                          " west,south,east,north."]}, status=400)  # fmt: skip
+        rows = web_selectors.boundaries_geojson(kind="counties", tolerance=0.005, bbox=bbox)
+    else:
+        return JsonResponse({"kind": ["Use states or counties."]}, status=400)
     return _feature_collection([{"geometry": g, "properties": {"name": n, "state": s}} for n, s, g in rows])
+
+
+COUNTY_BOX_MAX_DEG2 = 600  # a zoomed-in view (the map asks from zoom 7); the lower 48 would be 3,000 counties
 
 
 def _bbox(raw: str | None) -> Polygon | None:
@@ -202,13 +236,15 @@ def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> d
 
 def _capacity_column(result) -> dict:
     economics = result.economics
-    breakdown = sorted(result.breakdown.items(), key=lambda kv: -kv[1])
+    explained = web_selectors.result_explained(result)
     return {
         "result": result,
         "label": "1 GW" if result.capacity_mw == 1000 else f"{result.capacity_mw:g} MW",
         "economics": economics,
-        "breakdown": breakdown,
+        "capex_total": (economics.get("capex_per_mw_usd") or 0) * result.capacity_mw or None,
+        "lines": explained["lines"],
         "ttp": [economics.get(f"time_to_power_months_{p}") for p in ("p10", "p50", "p90")],
+        "ttp_live": go_live(economics.get("time_to_power_months_p50"), timezone.localdate()),
         "first": [economics.get(f"time_to_first_power_months_{p}") for p in ("p10", "p50", "p90")],
     }
 
@@ -216,20 +252,22 @@ def _capacity_column(result) -> dict:
 @internal_page
 @require_GET
 def site_detail(request, pk: int):
-    """Facts, score breakdown and the 50 MW / 1 GW comparison of the latest sites scoring run."""
+    """Facts, score breakdown and the 50 MW / 1 GW comparison from the reference run (or the run chosen)."""
     site = get_object_or_404(selectors.site_list().defer("parcel"), pk=pk)
     facts = getattr(site, "facts", None)
     fact_rows = [_fact_row(facts, *row) for row in FACT_ROWS]
-    run = web_selectors.latest_sites_run()
+    run_id = _query_number(request, "run", integer=True, default=None)
+    run = web_selectors.site_run(site=site, reference=web_selectors.reference_run(run_id=run_id))
     columns = [_capacity_column(r) for r in web_selectors.site_results(run=run, site=site)]
-    top = max((p for c in columns for _, p in c["breakdown"]), default=0) or 1
-    for column in columns:
-        column["bars"] = [(name, points, round(100 * points / top, 1)) for name, points in column["breakdown"]]
     capacities = sorted(c["result"].capacity_mw for c in columns)
     scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
     credits = measures_attributions(facts.measure_sources) if facts else []
+    marker = {"id": site.pk, "name": site.name, "state": site.state, "status": site.get_status_display(),
+              "lon": site.point.x, "lat": site.point.y, "score": None, "rank": None, "class": 0,
+              "eligible": None, "binding": ""}  # fmt: skip
     context = {"site": site, "facts": facts, "fact_rows": fact_rows, "run": run, "columns": columns,
-               "credits": credits, "stale_after_years": stale_after_years(), "scale": scale}  # fmt: skip
+               "credits": credits, "stale_after_years": stale_after_years(), "scale": scale,
+               "marker": [marker], "nearest": web_selectors.nearest_context(point=site.point)}  # fmt: skip
     return render(request, "sitesel/web/site.html", context)
 
 
@@ -282,13 +320,30 @@ def run_detail(request, pk: int):
     state, min_score = "", None
     if filters.is_valid():
         state, min_score = filters.cleaned_data["state"], filters.cleaned_data["min_score"]
-    tables, cells = [], []
+    tables, cells, areas = [], [], []
     if run.status == ScoringRun.Status.SUCCEEDED:
         for capacity in run.capacities_mw:
             label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
             rows = web_selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
-            tables.append({"label": label, "rows": rows})
+            tables.append({"label": label, "rows": rows, "capacity": capacity})
+        _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
-    context = {"run": run, "tables": tables, "filters": filters, "cells": cells}
+            areas = web_selectors.national_areas(run=run, capacity_mw=max(run.capacities_mw))
+    csv_query = urlencode({k: v for k, v in (("eligible", "true"), ("state", state), ("min_score", min_score)) if v})
+    context = {"run": run, "tables": tables, "filters": filters, "cells": cells, "areas": areas,
+               "csv_query": csv_query, "can_promote": user_is_planner(request.user)}  # fmt: skip
     return render(request, "sitesel/web/run.html", context)
+
+
+def _rank_changes(run: ScoringRun, tables: list[dict]) -> None:
+    """Each ranked row's rank at the run's other capacity, and how many places it gains at this one."""
+    if len(tables) != 2:
+        return
+    for table, other in ((tables[0], tables[1]), (tables[1], tables[0])):
+        table["other_label"] = other["label"]
+        ranks = web_selectors.ranks_at(run=run, capacity_mw=other["capacity"], results=table["rows"])
+        for row in table["rows"]:
+            row.other_rank = ranks.get((row.site_id, row.cell_id))
+            row.capex_total = row.capex_per_mw_usd * row.capacity_mw if row.capex_per_mw_usd is not None else None
+            row.rank_gain = row.other_rank - row.rank if row.other_rank and row.rank else None

@@ -381,7 +381,8 @@ def _query_params(path: str) -> set[str]:
 
 
 WEB_PAGES = ("/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/runs/", "/sites/{site}/",
-             "/runs/{run}/", "/programs/", "/programs/{project}/")  # fmt: skip
+             "/runs/{run}/", "/programs/", "/programs/{project}/", "/sites/", "/layers/", "/alerts/",
+             "/compare/")  # fmt: skip
 
 
 def test_web_pages_admit_admins_planners_and_viewers_only(db, client, capsys):

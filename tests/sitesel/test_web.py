@@ -19,12 +19,12 @@ def test_a_signed_in_user_with_no_role_gets_a_403(client):
     assert client.get("/").status_code == 403
 
 
-def test_home_lists_sites_and_layers(client):
+def test_site_and_layer_lists(client):
     Site.objects.create(name="Homer City powered land", point=Point(-79.2, 40.5, srid=4326))
     viewer = User.objects.create(username="viewer")
     viewer.groups.add(Group.objects.get_or_create(name=VIEWER_GROUP)[0])
     client.force_login(viewer)
-    page = client.get("/").content.decode()
-    assert "Homer City powered land" in page
+    assert "Homer City powered land" in client.get("/sites/").content.decode()
+    page = client.get("/layers/").content.decode()
     assert "High-voltage transmission lines (OSM/GridKit)" in page
     assert "ODbL" in page

@@ -12,11 +12,13 @@ from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
 from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.services.scoring import scoring_run_create
+from sitesel.web.explain import max_points
+from sitesel.web.formatting import criterion_label, criterion_value, money, money_per_mw
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/runs/", "/sites/1/", "/runs/1/",
-         "/programs/", "/programs/1/"]  # fmt: skip
+         "/programs/", "/programs/1/", "/alerts/", "/layers/"]  # fmt: skip
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.IGNORECASE)
 
 
@@ -53,12 +55,41 @@ def test_a_planner_who_is_not_staff_signs_in_and_lands_on_the_page_asked_for(cli
     assert "Start a run" in client.get("/runs/").content.decode()
 
 
-def test_home_links_every_page(viewer_client, demo_sites):
-    page = get(viewer_client, "/", 10).content.decode()
-    for url in ("/map/", "/runs/", "/programs/"):
+def test_home_answers_where_what_is_late_and_what_happened(viewer_client, scored_run, program):
+    from orchestration.models import Alert
+
+    Alert.objects.create(kind="new_slip", key="k1", message="Gridline slipped a transformer by 45 days",
+                         project=program)  # fmt: skip
+    page = get(viewer_client, "/", 16).content.decode()
+    assert_local_only(page)
+    for url in ("/map/", "/runs/", "/programs/", "/alerts/", "/layers/"):
         assert f'href="{url}"' in page
-    site = Site.objects.order_by("pk").first()
-    assert f'href="/sites/{site.pk}/"' in page
+    # Best sites of the reference run at both capacities, totals next to per-MW figures.
+    top = re.search(r'<div class="cols" id="top-sites">(.*?)<h2>', page, re.S)[1]
+    for capacity in (1000, 50):
+        best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=capacity, rank=1)
+        assert f'<a href="/sites/{best.site_id}/">{best.site.name}</a>' in top
+        assert money(best.capex_per_mw_usd * capacity) in top and money_per_mw(best.capex_per_mw_usd) in top
+    # The demo program is forecast late: it is listed at risk, first block and whole program compared alike.
+    risk = re.search(r'<table id="programs-at-risk">(.*?)</table>', page, re.S)[1]
+    assert f'href="/programs/{program.pk}/"' in risk
+    first = CapacityBlock.objects.filter(project=program).order_by("index").first()
+    assert f"{first.planned_go_live:%Y-%m-%d} → " in risk
+    assert "Gridline slipped a transformer by 45 days" in re.search(r'id="recent-alerts"(.*?)</ul>', page, re.S)[1]
+    alerts = get(viewer_client, "/alerts/?kind=new_slip", 8).content.decode()
+    assert "Gridline slipped a transformer" in alerts
+    assert "Gridline slipped" not in get(viewer_client, "/alerts/?kind=overdue_line", 8).content.decode()
+    layers = get(viewer_client, "/layers/", 8).content.decode()
+    assert 'id="layers"' in layers and "CC BY 4.0" in layers
+
+
+def test_admin_link_only_for_staff(viewer_client, demo_sites, django_user_model):
+    assert 'href="/admin/"' not in get(viewer_client, "/map/", 12).content.decode()
+    site = Site.objects.first()
+    assert "/admin/sitesel/site/" not in get(viewer_client, f"/sites/{site.pk}/", 14).content.decode()
+    staff = django_user_model.objects.create_user(username="editor", is_staff=True, is_superuser=True)
+    viewer_client.force_login(staff)
+    assert 'href="/admin/"' in get(viewer_client, "/map/", 12).content.decode()
 
 
 def test_map_colours_sites_by_the_latest_run_and_serves_our_layers(viewer_client, scored_run):
@@ -103,20 +134,37 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert best.site.name in page
     assert "<th>50 MW</th>" in page and "<th>1 GW</th>" in page
     economics = best.economics
-    assert f"${economics['capex_per_mw_usd']:,.0f}" in page
+    assert money_per_mw(economics["capex_per_mw_usd"]) in page  # $50.8 M/MW, next to the total
+    assert money(economics["capex_per_mw_usd"] * 1000) in page
     assert f"{economics['gpus']:,.0f}" in page
     for p in ("p10", "p50", "p90"):
         assert f"{economics[f'time_to_power_months_{p}']:.0f}" in page
         assert f"{economics[f'time_to_first_power_months_{p}']:.0f}" in page
     assert f"<strong>{economics['time_to_compute_months_p50']:.0f}</strong>" in page
+    from django.utils import timezone
+
+    from sitesel.web.compare import go_live
+
+    live = go_live(economics["time_to_power_months_p50"], timezone.localdate())
+    assert f"P50 live ≈ {live:%b %Y} if decided today" in page  # the go-live month next to the months
     # The 50 MW : 1 GW comparison with its waterfall, computed for this site.
     assert "facility only" in page and "all-in with cost of delay" in page and "repetition learning" in page
     assert economics["binding_constraint"] in page
     assert "Grid-swing flag" in page
-    # The breakdown: one bar per criterion with its points, in a card per capacity.
+    # The breakdown in words: criterion, raw value with its unit, points of the most it could earn.
     assert 'class="card breakdown" data-capacity="1000"' in page and 'data-capacity="50"' in page
-    top_criterion, points = max(best.breakdown.items(), key=lambda kv: kv[1])
-    assert f"<span>{top_criterion}</span>" in page and f"{points:.1f}" in page
+    card = page.split('data-capacity="1000">')[1].split("<h2>Facts</h2>")[0]
+    weights = max_points(scored_run.scenario_spec["weights"])
+    measures = best.measures
+    for criterion, points in best.breakdown.items():
+        row = re.search(rf'data-criterion="{criterion}">(.*?)</div>', card, re.S)[1]
+        assert f"{criterion_label(criterion)}: {criterion_value(criterion, measures[criterion])}" in row
+        assert f"{points:.1f} of {weights[criterion]:.0f}" in row
+    assert "time_to_power_p50_months" not in re.sub(r'data-criterion="\w+"', "", card)
+    # The locator: the site and the nearest line, substation and plant, drawn from our layers.
+    nearest = json.loads(re.search(r'<script id="context-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert {n["kind"] for n in nearest} == {"hv_lines", "ehv_nodes_derived", "power_plants"}
+    assert all(n["geometry"]["type"] for n in nearest) and "Nearest line ≥230 kV" in page
     # Facts
     facts = best.site.facts
     assert "Nearest line ≥345 kV" in page and f"{facts.distance_hv_345_km:,.1f}" in page
@@ -125,7 +173,8 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
 def test_site_page_404_and_unscored(viewer_client, demo_sites):
     assert viewer_client.get("/sites/999999/").status_code == 404
     site = Site.objects.first()
-    assert "No succeeded sites scoring run yet" in get(viewer_client, f"/sites/{site.pk}/", 10).content.decode()
+    # A constant number of queries: the site, its facts, the run, and the locator's layers and nearest features.
+    assert "No succeeded sites scoring run yet" in get(viewer_client, f"/sites/{site.pk}/", 12).content.decode()
 
 
 def test_runs_page_starts_a_run_and_shows_errors_next_to_the_field(
@@ -170,13 +219,25 @@ def test_runs_page_is_read_only_for_viewers(viewer_client, demo_sites):
 def test_run_page_ranks_the_top_50_per_capacity_with_csv(viewer_client, scored_run):
     page = get(viewer_client, f"/runs/{scored_run.pk}/", 12).content.decode()
     assert_local_only(page)
-    assert f'href="/api/v1/scoring-runs/{scored_run.pk}/results/csv/"' in page
+    assert f'href="/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true"' in page
     assert "Top" in page and "at 50 MW" in page and "at 1 GW" in page
     for capacity in (50, 1000):
         best = ScoringResult.objects.select_related("site").get(run=scored_run, capacity_mw=capacity, rank=1)
         assert f'<a href="/sites/{best.site_id}/">{best.site.name}</a>' in page
     eligible = ScoringResult.objects.filter(run=scored_run, eligible=True, rank__lte=50).count()
     assert page.count("<tr><td>") == eligible
+    # 1 GW next to 50 MW: each row's rank at the other capacity and the places it gains; money at its scale.
+    best = ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=1)
+    small = ScoringResult.objects.get(run=scored_run, capacity_mw=50, site_id=best.site_id)
+    tables = re.findall(r'<table class="ranking sortable">(.*?)</table>', page, re.S)
+    gw = next(t for t in tables if "Rank at 50 MW" in t)
+    row = re.search(r"<tr><td>1</td>(.*?)</tr>", gw, re.S)[1]
+    gain = small.rank - 1
+    assert f"<td>{small.rank}</td>" in row and (f"+{gain}" if gain > 0 else str(gain)) in row
+    assert money(best.capex_per_mw_usd * 1000) in row and money_per_mw(best.capex_per_mw_usd) in row
+    filtered = get(viewer_client, f"/runs/{scored_run.pk}/?state=GA&min_score=10", 12).content.decode()
+    csv = f"/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true&amp;state=GA&amp;min_score=10.0"
+    assert f'href="{csv}"' in filtered
     listing = get(viewer_client, "/runs/", 10).content.decode()
     assert f'href="/runs/{scored_run.pk}/"' in listing and "Succeeded" in listing
 
@@ -274,9 +335,9 @@ def test_map_scores_come_from_the_scenario_chosen(planner_client, scored_run, dj
     other = Scenario.objects.create(name="Labor first", spec={"weights": {"county_labor_force": 1.0}})
     other_run = run_inline(scoring_run_create(scenario=other, draws=50))
     default_page = planner_client.get("/map/").content.decode()
-    assert f"run {other_run.pk}</a> (Labor first)" in default_page  # the newest run by default
+    assert f"run {other_run.pk}</a> (Labor first," in default_page  # the newest reference by default
     chosen = planner_client.get(f"/map/?scenario={scored_run.scenario_id}").content.decode()
-    assert f"run {scored_run.pk}</a> ({scored_run.scenario.name})" in chosen
+    assert f"run {scored_run.pk}</a> ({scored_run.scenario.name}," in chosen
 
 
 def test_ranked_table_filters_and_field_errors(planner_client, scored_run):
@@ -299,3 +360,157 @@ def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django
     assert 'id="map"' in page and 'data-site-url=""' in page
     cells = json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
     assert len(cells) > 500 and cells[0]["rank"] == 1 and cells[0]["status"] == "grid cell"
+    assert cells[0]["cell_km"] == 100  # drawn as squares of the run's cell size
+    # Cells grouped into areas by county, best first, each with its best cell and a promote form.
+    areas = re.search(r'<table id="areas">(.*?)</table>', page, re.S)[1]
+    eligible = ScoringResult.objects.filter(run=run, capacity_mw=1000, eligible=True)
+    best = eligible.get(rank=1)
+    first = re.search(r"<tr><td>1</td>(.*?)</tr>", areas, re.S)[1]
+    county_cells = eligible.filter(state=best.state, county_fips=best.county_fips).count()
+    assert f"<td>{county_cells}</td>" in first and f"{best.score:.1f}" in first
+    action = f"/api/v1/scoring-runs/{run.pk}/results/{best.pk}/promote/"
+    assert f'action="{action}"' in first
+    assert areas.count('class="promote-form"') == len(re.findall(r"<tr><td>\d+</td>", areas))
+    # The form's action promotes the best cell to a candidate site.
+    response = planner_client.post(action, {"name": "Best area cell"}, content_type="application/json")
+    assert response.status_code == 201 and Site.objects.filter(name="Best area cell").exists()
+
+
+def _sites_data(page: str) -> list[dict]:
+    return json.loads(re.search(r'<script id="sites-data" type="application/json">(.*?)</script>', page, re.S)[1])
+
+
+def test_map_ranks_colours_lists_the_top_10_and_explains_the_lead(viewer_client, scored_run):
+    page = get(viewer_client, "/map/?capacity=1000", 14).content.decode()
+    sites = _sites_data(page)
+    eligible = [s for s in sites if s["eligible"]]
+    # Colour classes follow the rank, not fixed score bins: the top 10, then quarters of the ranking.
+    assert {s["class"] for s in eligible if s["rank"] <= 10} == {0}
+    assert {s["class"] for s in eligible if s["rank"] > 10} <= {1, 2, 3, 4}
+    assert all(s["class"] is None for s in sites if not s["eligible"])
+    ranking = list(
+        ScoringResult.objects.filter(run=scored_run, capacity_mw=1000, eligible=True, rank__lte=10)
+        .order_by("rank")
+        .values_list("site_id", flat=True)
+    )
+    listed = [int(i) for i in re.findall(r'class="top-site" data-site="(\d+)"', page)]
+    assert listed == ranking
+    assert "Score 0–100" in page and "not an absolute grade" in page
+    first, second = (ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=r) for r in (1, 2))
+    versus = re.search(r'<div id="versus">(.*?)</div>', page, re.S)[1]
+    assert f"{first.score - second.score:.1f} points more than" in versus
+    gaps = {c: first.breakdown.get(c, 0) - second.breakdown.get(c, 0) for c in first.breakdown}
+    widest = max(gaps, key=lambda c: abs(gaps[c]))
+    assert criterion_label(widest) in versus
+
+
+def test_a_subset_run_does_not_replace_the_reference_scores(
+    viewer_client, scored_run, django_capture_on_commit_callbacks
+):
+    from tests.web.conftest import run_inline
+
+    subset = run_inline(scoring_run_create(scenario=scored_run.scenario, site_filter={"state": "PA"}, draws=50))
+    assert subset.results_count < scored_run.results_count
+    page = get(viewer_client, "/map/", 14).content.decode()
+    assert f"run {scored_run.pk}</a>" in page and "reference: every site" in page
+    sites = _sites_data(page)
+    assert (
+        sum(1 for s in sites if s["score"] is not None)
+        == ScoringResult.objects.filter(run=scored_run, capacity_mw=1000, score__isnull=False).count()
+    )
+    # The subset run is one switch away, and shown as such.
+    switched = get(viewer_client, f"/map/?run={subset.pk}", 14).content.decode()
+    assert f"run {subset.pk}</a>" in switched and "a subset run" in switched
+    # A site page shows the reference run too, not the newer subset.
+    site = Site.objects.filter(state="PA").first()
+    assert f"/runs/{scored_run.pk}/" in get(viewer_client, f"/sites/{site.pk}/", 25).content.decode()
+
+
+def test_runs_pages_never_load_the_stored_rankings(viewer_client, scored_run):
+    for url in ("/runs/", f"/runs/{scored_run.pk}/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert viewer_client.get(url).status_code == 200
+        loaded = [q["sql"] for q in queries if '"sitesel_scoringrun"."ranking"' in q["sql"]]
+        assert loaded == [], (url, loaded[0][:200])
+
+
+def test_compare_puts_sites_side_by_side_with_totals_and_the_scale_difference(viewer_client, scored_run):
+    best = [ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=r) for r in (1, 2, 3)]
+    ids = [r.site_id for r in best]
+    page = get(viewer_client, "/compare/?" + "&".join(f"sites={i}" for i in ids), 40).content.decode()
+    assert_local_only(page)
+    table = re.search(r'<table id="compare">(.*?)</table>', page, re.S)[1]
+    assert [int(i) for i in re.findall(r'<th><a href="/sites/(\d+)/">', table)] == ids
+    for result in best:
+        small = ScoringResult.objects.get(run=scored_run, site_id=result.site_id, capacity_mw=50)
+        assert money(result.capex_per_mw_usd * 1000) in table and money_per_mw(result.capex_per_mw_usd) in table
+        assert money(small.capex_per_mw_usd * 50) in table
+        assert money_per_mw(small.capex_per_mw_usd - result.capex_per_mw_usd) in table  # the per-MW saving
+        assert f"#{small.rank} → #{result.rank}" in table
+    from sitesel.services.site_economics import site_scale_comparison
+
+    ratio = site_scale_comparison(best[0].site, 50, 1000, scored_run).time_adjusted.ratio
+    assert f"<strong>{ratio:.3f}</strong>" in table
+    # The map links the top 4 here.
+    assert "/compare/?sites=" in get(viewer_client, "/map/", 14).content.decode()
+    # One site, or an unknown one, is refused next to the field.
+    one = viewer_client.get(f"/compare/?sites={ids[0]}")
+    assert one.status_code == 400 and "Choose 2 to 4 different sites" in one.content.decode()
+    missing = viewer_client.get(f"/compare/?sites={ids[0]},999999")
+    assert missing.status_code == 400 and "No such site: 999999" in missing.content.decode()
+    assert viewer_client.get("/compare/?sites=x,1").status_code == 400
+
+
+def test_program_answers_when_live_what_is_late_and_which_supplier(planner_client, program):
+    from orchestration.domain.forecast import forecast_program
+    from orchestration.services.forecast import forecast_as_data, program_load
+
+    page = get(planner_client, f"/programs/{program.pk}/", 40).content.decode()
+    loaded = program_load(project=program)
+    data = forecast_as_data(loaded, forecast_program(loaded.inp))
+    blocks = list(CapacityBlock.objects.filter(project=program).order_by("index"))
+    # The Gantt: one group per block with a plan bar, and a forecast bar where the block can be dated.
+    gantt = re.search(r'<svg class="chart gantt" id="gantt"(.*?)</svg>', page, re.S)[1]
+    assert gantt.count('class="g-block"') == len(blocks) and gantt.count('class="g-plan"') == len(blocks)
+    assert 'class="g-today"' in gantt
+    late = [b for b in data["blocks"] if (b["days_late"] or 0) > 0]
+    assert late and f"+{late[0]['days_late']} d" in gantt
+    # Cards: forecast against plan in days, the binding item by name and block.
+    planned_end = max(b.planned_go_live for b in blocks)
+    days = (data["project_go_live"] - planned_end).days
+    assert f"{days} days</span> against the plan {planned_end:%Y-%m-%d}" in page
+    if data["binding"] and data["binding"].get("item"):
+        card = re.search(r'id="card-binding">(.*?)</div>', page, re.S)[1]
+        index = next(b.index for b in blocks if b.pk == data["binding_block_id"])
+        assert data["binding"]["item"] in card and f"block {index}" in card
+    # Supplier impact: MW × days late summed by the supplier binding each late block.
+    impact = re.search(r'<table id="impact">(.*?)</table>', page, re.S)[1]
+    expected: dict[str, float] = {}
+    for b in late:
+        if (b["binding"] or {}).get("supplier"):
+            expected[b["binding"]["supplier"]] = expected.get(b["binding"]["supplier"], 0) + b["mw"] * b["days_late"]
+    for supplier, mw_days in expected.items():
+        assert re.search(rf'<td class="l">{re.escape(supplier)}</td><td>{mw_days:,.0f}</td>', impact)
+    # Stranded equipment, line by line.
+    stranded = re.search(r'<table id="stranded-lines">(.*?)</table>', page, re.S)[1]
+    assert stranded.count("<tr>") - 1 == max(len(data["stranded"]), 1)
+    # Moves live in their own per-block panel, not in the matrix.
+    matrix = re.search(r'<table class="matrix" id="matrix">(.*?)</table>', page, re.S)[1]
+    assert "transition-form" not in matrix and page.count('data-block-panel="') == len(blocks)
+    # The list compares the first block's plan with its forecast, and the whole program alike.
+    listing = get(planner_client, "/programs/", 8).content.decode()
+    first = blocks[0]
+    assert f"{first.planned_go_live:%Y-%m-%d} → {first.forecast_go_live:%Y-%m-%d}" in listing
+    # The site page links to its program.
+    assert f'href="/programs/{program.pk}/"' in get(planner_client, f"/sites/{program.site_id}/", 25).content.decode()
+
+
+def test_county_outlines_for_a_zoomed_in_box_only(viewer_client, db):
+    counties = json.loads(get(viewer_client, "/map/boundaries.json?kind=counties&bbox=-81,39,-78,41", 5).content)
+    names = {f["properties"]["name"] for f in counties["features"]}
+    assert any("Allegheny" in n for n in names), sorted(names)[:5]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in counties["features"])
+    whole = viewer_client.get("/map/boundaries.json?kind=counties&bbox=-126,24,-66,50")
+    assert whole.status_code == 400 and "at most 600 square degrees" in whole.content.decode()
+    assert viewer_client.get("/map/boundaries.json?kind=counties").status_code == 400
+    assert viewer_client.get("/map/boundaries.json?kind=rivers").status_code == 400
