@@ -35,6 +35,7 @@ from django.test import Client  # noqa: E402
 from config.api.roles import PLANNER_GROUP  # noqa: E402
 from orchestration.models import BuildProject  # noqa: E402
 from sitesel.models import ScoringResult, ScoringRun  # noqa: E402
+from sitesel.selectors import reference_run  # noqa: E402
 from sitesel.services.scoring import (  # noqa: E402
     scenario_default,
     scoring_chunk_compute,
@@ -42,7 +43,6 @@ from sitesel.services.scoring import (  # noqa: E402
     scoring_run_execute,
     scoring_run_finalize,
 )
-from sitesel.web.selectors import reference_run  # noqa: E402
 
 
 def national_run(cell_km: float) -> ScoringRun:

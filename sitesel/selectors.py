@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from sitesel.models import Feature, Layer, LayerVersion, ScoringRun, Site, SiteStatusEvent
+from sitesel.models import Feature, Layer, LayerVersion, ScoringResult, ScoringRun, Site, SiteStatusEvent
 
 
 def site_list() -> QuerySet[Site]:
@@ -77,3 +77,41 @@ def scoring_run_current(*, scenario) -> ScoringRun | None:
     if run.items_total != Site.objects.count() or Site.objects.filter(updated_at__gte=run.created_at).exists():
         return None
     return run
+
+
+def succeeded_sites_runs() -> QuerySet[ScoringRun]:
+    # The stored ranking archive can be megabytes per run: pages that list or pick runs never load it.
+    return (
+        ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
+        .defer("ranking")
+        .select_related("scenario")
+        .order_by("-finished_at", "-pk")
+    )
+
+
+def reference_run(*, scenario_id: int | None = None, run_id: int | None = None) -> ScoringRun | None:
+    """The run whose scores the map and site pages show.
+
+    `run_id` picks any succeeded sites run (the planner switched). Otherwise a scenario's reference is its
+    newest succeeded run over *every* site (no site filter), so a planner's 12-site run never replaces the
+    team's picture; a scenario with only filtered runs falls back to its newest run. Without a scenario, the
+    newest reference of any scenario.
+    """
+    runs = succeeded_sites_runs()
+    if run_id is not None:
+        return runs.filter(pk=run_id).first()
+    if scenario_id is not None:
+        runs = runs.filter(scenario_id=scenario_id)
+    return runs.filter(site_filter={}).first() or runs.first()
+
+
+def run_top_results(
+    *, run: ScoringRun, capacity_mw: float, limit: int = 50, state: str = "", min_score: float | None = None
+) -> list[ScoringResult]:
+    """The best `limit` eligible results at one capacity, optionally in one state or above a score."""
+    results = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
+    if state:
+        results = results.filter(state=state)
+    if min_score is not None:
+        results = results.filter(score__gte=min_score)
+    return list(results.select_related("site").order_by("rank")[:limit])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from config.api.roles import internal_page
 from orchestration import selectors
 from orchestration.models import Alert
-from sitesel.web import selectors as site_selectors
+from sitesel.selectors import reference_run, run_top_results
 
 
 def program_rows(projects) -> list[dict]:
@@ -48,14 +48,14 @@ def _days(plan, forecast) -> int | None:
 def home(request):
     """Where to build (top sites), what is late (programs at risk) and what just happened (alerts)."""
     scope = selectors.user_scope(request.user)
-    run = site_selectors.reference_run()
+    run = reference_run()
     programs = program_rows(selectors.project_list(scope=scope))
     at_risk = sorted(
         (p for p in programs if (p["full_days"] or 0) > 0 or (p["mw_at_risk"] or 0) > 0 or p["before_p10"]),
         key=lambda p: -(p["full_days"] or 0),
     )
     top = {
-        label: site_selectors.run_top_results(run=run, capacity_mw=capacity, limit=5) if run else []
+        label: run_top_results(run=run, capacity_mw=capacity, limit=5) if run else []
         for label, capacity in (("1 GW", 1000.0), ("50 MW", 50.0))
     }
     for rows in top.values():

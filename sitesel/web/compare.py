@@ -85,7 +85,7 @@ def compare(request):
         run_id = parse_number(run_id, integer=True, min_value=1, max_value=MAX_ID) if run_id else None
     except NumberRefused:
         run_id = None
-    run = web_selectors.reference_run(run_id=run_id)
+    run = selectors.reference_run(run_id=run_id)
     choices = list(selectors.site_list().defer("parcel").order_by("name", "pk").values_list("pk", "name", "state"))
     sites = {s.pk: s for s in selectors.site_list().defer("parcel").filter(pk__in=ids)} if ids and not error else {}
     if ids and not error and len(sites) != len(ids):

@@ -11,6 +11,7 @@ from django.db.models import Count, Func, Max, Min, QuerySet
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
 from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
+from sitesel.selectors import succeeded_sites_runs
 from sitesel.web.explain import breakdown_lines, rank_class, why_ahead
 
 # Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
@@ -39,50 +40,16 @@ def overlay_credit(kind: str) -> str:
     return kind_attribution(kind) or KINDS[kind].publisher
 
 
-def _succeeded_sites_runs() -> QuerySet[ScoringRun]:
-    # The stored ranking archive can be megabytes per run: pages that list or pick runs never load it.
-    return (
-        ScoringRun.objects.filter(status=ScoringRun.Status.SUCCEEDED, mode=ScoringRun.Mode.SITES)
-        .defer("ranking")
-        .select_related("scenario")
-        .order_by("-finished_at", "-pk")
-    )
-
-
-def latest_sites_run(*, scenario_id: int | None = None) -> ScoringRun | None:
-    """The most recent succeeded scoring run over candidate sites (of one scenario, when given)."""
-    runs = _succeeded_sites_runs()
-    if scenario_id is not None:
-        runs = runs.filter(scenario_id=scenario_id)
-    return runs.first()
-
-
-def reference_run(*, scenario_id: int | None = None, run_id: int | None = None) -> ScoringRun | None:
-    """The run whose scores the map and site pages show.
-
-    `run_id` picks any succeeded sites run (the planner switched). Otherwise a scenario's reference is its
-    newest succeeded run over *every* site (no site filter), so a planner's 12-site run never replaces the
-    team's picture; a scenario with only filtered runs falls back to its newest run. Without a scenario, the
-    newest reference of any scenario.
-    """
-    runs = _succeeded_sites_runs()
-    if run_id is not None:
-        return runs.filter(pk=run_id).first()
-    if scenario_id is not None:
-        runs = runs.filter(scenario_id=scenario_id)
-    return runs.filter(site_filter={}).first() or runs.first()
-
-
 def site_run(*, site: Site, reference: ScoringRun | None) -> ScoringRun | None:
     """`reference` if it scored `site`, else the newest succeeded sites run that did (a site added later)."""
     if reference is not None and ScoringResult.objects.filter(run=reference, site=site).exists():
         return reference
-    return _succeeded_sites_runs().filter(results__site=site).distinct().first()
+    return succeeded_sites_runs().filter(results__site=site).distinct().first()
 
 
 def run_choices(*, limit: int = 30) -> list[ScoringRun]:
     """Recent succeeded sites runs, for the map's run switch (without their ranking archives)."""
-    return list(_succeeded_sites_runs()[:limit])
+    return list(succeeded_sites_runs()[:limit])
 
 
 def scored_scenarios() -> list[tuple[int, str]]:
@@ -192,18 +159,6 @@ def site_results(*, run: ScoringRun | None, site: Site) -> list[ScoringResult]:
 def run_list() -> QuerySet[ScoringRun]:
     """Runs for the runs pages, without the stored ranking archive (megabytes for a national run)."""
     return ScoringRun.objects.defer("ranking").select_related("scenario", "created_by").order_by("-created_at", "-pk")
-
-
-def run_top_results(
-    *, run: ScoringRun, capacity_mw: float, limit: int = 50, state: str = "", min_score: float | None = None
-) -> list[ScoringResult]:
-    """The best `limit` eligible results at one capacity, optionally in one state or above a score."""
-    results = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
-    if state:
-        results = results.filter(state=state)
-    if min_score is not None:
-        results = results.filter(score__gte=min_score)
-    return list(results.select_related("site").order_by("rank")[:limit])
 
 
 def ranks_at(*, run: ScoringRun, capacity_mw: float, results: list[ScoringResult]) -> dict[tuple, int | None]:

@@ -93,7 +93,7 @@ def site_map(request):
     capacity = _capacity(request)
     scenario_id = _query_number(request, "scenario", integer=True, default=None)
     run_id = _query_number(request, "run", integer=True, default=None)
-    run = web_selectors.reference_run(scenario_id=scenario_id, run_id=run_id)
+    run = selectors.reference_run(scenario_id=scenario_id, run_id=run_id)
     sites = web_selectors.map_sites(run=run, capacity_mw=capacity)
     top = sorted((s for s in sites if s["eligible"] and s["rank"] is not None), key=lambda s: s["rank"])[:10]
     overlays = [
@@ -257,7 +257,7 @@ def site_detail(request, pk: int):
     facts = getattr(site, "facts", None)
     fact_rows = [_fact_row(facts, *row) for row in FACT_ROWS]
     run_id = _query_number(request, "run", integer=True, default=None)
-    run = web_selectors.site_run(site=site, reference=web_selectors.reference_run(run_id=run_id))
+    run = web_selectors.site_run(site=site, reference=selectors.reference_run(run_id=run_id))
     columns = [_capacity_column(r) for r in web_selectors.site_results(run=run, site=site)]
     capacities = sorted(c["result"].capacity_mw for c in columns)
     scale = site_scale_comparison(site, capacities[0], capacities[-1], run) if len(capacities) > 1 else None
@@ -324,7 +324,7 @@ def run_detail(request, pk: int):
     if run.status == ScoringRun.Status.SUCCEEDED:
         for capacity in run.capacities_mw:
             label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
-            rows = web_selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
+            rows = selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
             tables.append({"label": label, "rows": rows, "capacity": capacity})
         _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
