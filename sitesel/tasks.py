@@ -53,11 +53,11 @@ def scoring_run_execute_task(run_id: int) -> int:
     return len(indexes)
 
 
-@shared_task(name="sitesel.scoring_chunk", **RETRY)
-def scoring_chunk_task(run_id: int, index: int) -> int:
+@shared_task(name="sitesel.scoring_chunk", bind=True, **RETRY)
+def scoring_chunk_task(self, run_id: int, index: int) -> int:
     from sitesel.services.scoring import scoring_chunk_compute
 
-    return scoring_chunk_compute(run_id=run_id, index=index)
+    return scoring_chunk_compute(run_id=run_id, index=index, worker=self.request.hostname or "")
 
 
 @shared_task(name="sitesel.scoring_run_finalize", **RETRY)
@@ -81,6 +81,14 @@ def scoring_runs_sweep_task() -> dict:
     from sitesel.services.sweeper import scoring_runs_sweep
 
     return asdict(scoring_runs_sweep())
+
+
+@shared_task(name="sitesel.scoring_runs_prune", **RETRY)
+def scoring_runs_prune_task() -> list[int]:
+    """Beat, nightly: delete old scoring runs (retention). Idempotent: a deleted run is not found again."""
+    from sitesel.services.scoring_retention import scoring_runs_prune
+
+    return scoring_runs_prune().deleted
 
 
 @worker_process_init.connect

@@ -19,6 +19,13 @@ def periodic_tasks_ensure() -> list[str]:
     PeriodicTask.objects.get_or_create(
         name="Refresh site facts nightly", defaults={"task": "sitesel.site_facts_refresh", "crontab": nightly}
     )
+    after_refresh, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="Delete old scoring runs nightly",
+        defaults={"task": "sitesel.scoring_runs_prune", "crontab": after_refresh},
+    )
     every, _ = IntervalSchedule.objects.get_or_create(
         every=settings.SWEEPER_INTERVAL_SECONDS, period=IntervalSchedule.SECONDS
     )

@@ -121,7 +121,8 @@ def site_results(*, run: ScoringRun | None, site: Site) -> list[ScoringResult]:
 
 
 def run_list() -> QuerySet[ScoringRun]:
-    return ScoringRun.objects.select_related("scenario", "created_by").order_by("-created_at", "-pk")
+    # The ranking archive is read by results, never by the run list or page.
+    return ScoringRun.objects.select_related("scenario", "created_by").defer("ranking").order_by("-created_at", "-pk")
 
 
 def run_top_results(
