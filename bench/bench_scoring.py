@@ -138,6 +138,8 @@ def national_floor_seconds(cell_km: float) -> float:
     ids, states = [], []
     for start in range(0, grid.cells, size):
         points = within_counties(snapshot, cell_points(grid, start, start + size))
+        if not len(points.ids):
+            continue  # sea, Canada or Mexico only
         rows = compute_chunk(snapshot, points, CAPACITIES, DEFAULT_PARAMETERS, seed=0, draws=settings.SCORING_DRAWS)
         ids.append(points.ids)
         states.append(rows.state)
