@@ -160,6 +160,8 @@ def bodies(w: World, tenant: str | None) -> dict[tuple[str, str], dict]:
         (f"{V1}/scenarios/{{id}}/", "delete"): {},
         (f"{V1}/scoring-runs/", "post"): {},
         (f"{V1}/scoring-runs/{{id}}/results/{{result_id}}/promote/", "post"): {"name": "Promoted cell"},
+        (f"{V1}/scoring-runs/{{id}}/cancel/", "post"): {},
+        (f"{V1}/scoring-runs/{{id}}/pin/", "post"): {"pinned": True},
         (f"{V1}/projects/", "post"): {
             "site": w.site.pk,
             "name": "New project",
