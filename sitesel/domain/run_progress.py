@@ -10,6 +10,7 @@ estimated from `rank_seconds_per_million_items`, a figure measured with bench/be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import isqrt
 
 COMPUTING = "computing"
 RANKING = "ranking"
@@ -44,3 +45,15 @@ def run_progress(
     rate = items_done / seconds_running
     eta = (items_total - items_done) / rate + rank_seconds
     return RunProgress(COMPUTING, items_done, items_total, rate, eta)
+
+
+def spread_order(indexes: list[int]) -> list[int]:
+    """Chunk indexes in the order to dispatch them: every k-th first (k = sqrt of the count), then the next ones.
+
+    Chunks are bands of the grid from south to north: the first are mostly sea and quick, the middle ones all
+    land. Taken in index order, the run's rate falls as it goes (14,200 to 10,300 squares/s over the first two
+    thirds of a 2.5 km run) and its ETA is too early; spread out, the first chunks done sample the whole
+    country and the rate holds. The ranking does not depend on the order chunks are computed in.
+    """
+    stride = max(1, isqrt(len(indexes)))
+    return [indexes[i] for start in range(stride) for i in range(start, len(indexes), stride)]

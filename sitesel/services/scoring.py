@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from sitesel.domain.errors import InvalidScenario
 from sitesel.domain.parameters import parameters_with_overrides
+from sitesel.domain.run_progress import spread_order
 from sitesel.domain.scoring import ScenarioSpec, ScoreOutput, scenario_from_dict, scenario_to_dict, score_sites
 from sitesel.errors import ApplicationError, Conflict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
@@ -207,7 +208,8 @@ def scoring_run_execute(*, run_id: int) -> list[int]:
     run = ScoringRun.objects.get(pk=run_id)
     if not claimed and run.status != ScoringRun.Status.RUNNING:
         return []  # finished or failed already
-    return list(run.chunks.filter(done=False).order_by("index").values_list("index", flat=True))
+    indexes = list(run.chunks.filter(done=False).order_by("index").values_list("index", flat=True))
+    return spread_order(indexes) if run.mode == ScoringRun.Mode.NATIONAL else indexes
 
 
 def _chunk_points(run: ScoringRun, chunk: ScoringChunk) -> Points:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sitesel.domain.run_progress import COMPUTING, RANKING, run_progress
+from sitesel.domain.run_progress import COMPUTING, RANKING, run_progress, spread_order
 
 
 def test_no_rate_before_the_first_chunk_is_stored():
@@ -24,3 +24,10 @@ def test_once_every_chunk_is_in_the_eta_is_what_is_left_of_the_ranking():
     p = run_progress(seconds_since_last_chunk=5, **kwargs)
     assert (p.phase, p.eta_seconds) == (RANKING, pytest.approx(15))
     assert run_progress(seconds_since_last_chunk=60, **kwargs).eta_seconds == 0.0  # late, never negative
+
+
+def test_chunks_are_dispatched_spread_over_the_grid_each_once():
+    assert spread_order(list(range(10))) == [0, 3, 6, 9, 1, 4, 7, 2, 5, 8]
+    order = spread_order(list(range(675)))  # the 1 km grid's chunks
+    assert sorted(order) == list(range(675)) and order[:27] == list(range(0, 675, 25))  # south to north at once
+    assert spread_order([]) == [] and spread_order([4]) == [4]
