@@ -122,8 +122,15 @@ class RunPinSerializer(serializers.Serializer):
 
 
 class CellQuerySerializer(serializers.Serializer):
-    lon = QueryFloat(min_value=-180, max_value=180, help_text="Longitude (WGS 84 degrees)")
-    lat = QueryFloat(min_value=-90, max_value=90, help_text="Latitude (WGS 84 degrees)")
+    # Each checked on its own first, so a bad value is named even when the other is missing.
+    lon = QueryFloat(min_value=-180, max_value=180, required=False, help_text="Longitude (WGS 84 degrees); required")
+    lat = QueryFloat(min_value=-90, max_value=90, required=False, help_text="Latitude (WGS 84 degrees); required")
+
+    def validate(self, attrs: dict) -> dict:
+        for name in ("lon", "lat"):
+            if name not in attrs:
+                raise serializers.ValidationError({name: "Give both lon and lat."})
+        return attrs
 
 
 class CellCapacitySerializer(serializers.Serializer):

@@ -116,12 +116,12 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["get"])
     def cell(self, request, pk=None):
         run = self.get_object()
+        query = CellQuerySerializer(data=request.query_params)  # bad input is a 400 whatever the run
+        query.is_valid(raise_exception=True)
         if run.mode != ScoringRun.Mode.NATIONAL:
             raise Conflict(f"run {run.pk} scored candidate sites, not grid cells", field="mode", code="not_national")
         if run.status != ScoringRun.Status.SUCCEEDED:
             raise Conflict(f"run {run.pk} is {run.status}: it has no ranking", field="status", code="run_not_ranked")
-        query = CellQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
         cell = national_cell(run, query.validated_data["lon"], query.validated_data["lat"])
         if cell is None:
             raise NotFound("no scored cell there: the point is outside the contiguous US counties")
