@@ -6,9 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 
 from core.admin import ReadOnlyAdminMixin
-from core.errors import DomainError
+from core.errors import ApplicationError, DomainError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
-from sitesel.services.scoring import scenario_spec_validate, scoring_run_create
+from sitesel.services.scoring import scenario_spec_validate, scoring_run_cancel, scoring_run_create, scoring_run_pin
 
 
 class ScenarioForm(forms.ModelForm):
@@ -45,10 +45,40 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 @admin.register(ScoringRun)
 class ScoringRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "scenario", "mode", "status", "progress_pct", "items_total", "eligible_count", "created_at")
-    list_filter = ("status", "mode", "scenario")
+    list_display = ("id", "scenario", "mode", "status", "progress_pct", "items_total", "eligible_count", "pinned",
+                    "created_at")  # fmt: skip
+    list_filter = ("status", "mode", "scenario", "pinned")
     list_select_related = ("scenario",)
-    readonly_fields = [f.name for f in ScoringRun._meta.fields] + ["progress_pct"]
+    # The ranking archive (every result's breakdown) can be tens of MB; no admin page reads or shows it.
+    exclude = ("ranking",)
+    readonly_fields = [f.name for f in ScoringRun._meta.fields if f.name != "ranking"] + ["progress_pct"]
+    actions = ["cancel_runs", "pin_runs", "unpin_runs"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("ranking")
+
+    @admin.action(description="Pin the selected runs (retention keeps them forever)")
+    def pin_runs(self, request, queryset):
+        for run in queryset:
+            scoring_run_pin(run=run, pinned=True)
+        self.message_user(request, f"Pinned {len(queryset)} runs.")
+
+    @admin.action(description="Unpin the selected runs (retention may delete them)")
+    def unpin_runs(self, request, queryset):
+        for run in queryset:
+            scoring_run_pin(run=run, pinned=False)
+        self.message_user(request, f"Unpinned {len(queryset)} runs.")
+
+    @admin.action(description="Cancel the selected runs (queued or running; they are never ranked)")
+    def cancel_runs(self, request, queryset):
+        for run_id in queryset.values_list("pk", flat=True):
+            try:
+                run = scoring_run_cancel(run_id=run_id)
+            except ApplicationError as exc:
+                self.message_user(request, f"run {run_id}: {exc.message}", messages.WARNING)
+                continue
+            self.message_user(request, f"Cancelled scoring run {run.pk} ({run.items_done:,} of {run.items_total:,} "
+                                       "items had been computed).")  # fmt: skip
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser  # old runs may be cleared out

@@ -14,6 +14,12 @@ def schedules() -> list[Schedule]:
             task="sitesel.site_facts_refresh",
             crontab={"minute": "0", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         ),
+        # Retention: the newest runs per scenario are kept, pinned ones forever (sitesel/services/scoring_retention.py).
+        Schedule(
+            name="Delete old scoring runs nightly",
+            task="sitesel.scoring_runs_prune",
+            crontab={"minute": "30", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        ),
         # The sweeper (core/sweeper.py) re-enqueues stalled scoring runs. A sweep is useless once the next one is
         # due: expire its message rather than let sweeps queue up.
         Schedule(

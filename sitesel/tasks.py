@@ -25,8 +25,8 @@ def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
     return site_facts_refresh(site_ids=site_ids)
 
 
-@shared_task(name="sitesel.scoring_run_execute", **RETRY)
-def scoring_run_execute_task(run_id: int) -> int:
+@shared_task(name="sitesel.scoring_run_execute", bind=True, **RETRY)
+def scoring_run_execute_task(self, run_id: int) -> int:
     """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
     from sitesel.services.scoring import (
         scoring_run_compute_single,
@@ -41,7 +41,7 @@ def scoring_run_execute_task(run_id: int) -> int:
     if len(indexes) == 1:
         # A one-chunk run gains nothing from fanning out; doing it here saves two queue round trips.
         try:
-            scoring_run_compute_single(run_id=run_id, index=indexes[0])
+            scoring_run_compute_single(run_id=run_id, index=indexes[0], worker=self.request.hostname or "")
         except TRANSIENT:
             raise  # retried with backoff; idempotent
         except Exception as exc:
@@ -53,11 +53,11 @@ def scoring_run_execute_task(run_id: int) -> int:
     return len(indexes)
 
 
-@shared_task(name="sitesel.scoring_chunk", **RETRY)
-def scoring_chunk_task(run_id: int, index: int) -> int:
+@shared_task(name="sitesel.scoring_chunk", bind=True, **RETRY)
+def scoring_chunk_task(self, run_id: int, index: int) -> int:
     from sitesel.services.scoring import scoring_chunk_compute
 
-    return scoring_chunk_compute(run_id=run_id, index=index)
+    return scoring_chunk_compute(run_id=run_id, index=index, worker=self.request.hostname or "")
 
 
 @shared_task(name="sitesel.scoring_run_finalize", **RETRY)
@@ -81,6 +81,14 @@ def scoring_runs_sweep_task() -> dict:
     from sitesel.services.sweeper import scoring_runs_sweep
 
     return asdict(scoring_runs_sweep())
+
+
+@shared_task(name="sitesel.scoring_runs_prune", **RETRY)
+def scoring_runs_prune_task() -> list[int]:
+    """Beat, nightly: delete old scoring runs (retention). Idempotent: a deleted run is not found again."""
+    from sitesel.services.scoring_retention import scoring_runs_prune
+
+    return scoring_runs_prune().deleted
 
 
 @worker_process_init.connect

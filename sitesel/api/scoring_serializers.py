@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.api.query_fields import QueryFloat
 from core.validators import validate_plain_name
 from sitesel.models import Scenario, ScoringResult, ScoringRun, Site
 
@@ -48,6 +49,24 @@ class ScoringRunCreateSerializer(serializers.Serializer):
 class ScoringRunSerializer(serializers.ModelSerializer):
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     progress_pct = serializers.FloatField(read_only=True)
+    # While the run works (null otherwise): the run's own rate over every worker, and when it should end.
+    phase = serializers.CharField(
+        source="progress.phase",
+        read_only=True,
+        allow_null=True,
+        help_text="computing (chunks) or ranking (the final step); null once ended.",
+    )
+    items_per_second = serializers.FloatField(
+        source="progress.items_per_second",
+        read_only=True,
+        allow_null=True,
+        help_text="Items (sites or cells) stored per second of wall-clock time since the run started, all workers.",
+    )
+    eta_seconds = serializers.FloatField(
+        source="progress.eta_seconds", read_only=True, allow_null=True,
+        help_text="Seconds until the run should be ranked: items left at the current rate, plus the ranking step "
+        "estimated from SCORING_RANK_SECONDS_PER_MILLION_ITEMS.",
+    )  # fmt: skip
     capacities_mw = serializers.ListField(child=serializers.FloatField(), read_only=True)
     results_url = serializers.SerializerMethodField()
 
@@ -55,9 +74,10 @@ class ScoringRunSerializer(serializers.ModelSerializer):
         model = ScoringRun
         fields = [
             "id", "scenario", "scenario_name", "scenario_spec", "mode", "site_filter", "cell_size_km", "seed", "draws",
-            "status", "progress_pct", "items_total", "chunks_total", "chunks_done", "results_count", "eligible_count",
-            "capacities_mw", "layer_versions", "layer_vintages", "oldest_vintage", "timings", "error", "created_at",
-            "started_at", "finished_at", "results_url",
+            "status", "progress_pct", "phase", "items_done", "items_total", "items_per_second", "eta_seconds",
+            "chunks_total", "chunks_done", "results_count", "eligible_count", "capacities_mw", "layer_versions",
+            "layer_vintages", "oldest_vintage", "timings", "error", "pinned", "created_at", "started_at",
+            "finished_at", "results_url",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -95,3 +115,44 @@ class ScoringResultDetailSerializer(ScoringResultSerializer):
 
 class CellPromoteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, validators=[validate_plain_name])
+
+
+class RunPinSerializer(serializers.Serializer):
+    pinned = serializers.BooleanField(help_text="true: retention never deletes the run; false: it may again.")
+
+
+class CellQuerySerializer(serializers.Serializer):
+    # Each checked on its own first, so a bad value is named even when the other is missing.
+    lon = QueryFloat(min_value=-180, max_value=180, required=False, help_text="Longitude (WGS 84 degrees); required")
+    lat = QueryFloat(min_value=-90, max_value=90, required=False, help_text="Latitude (WGS 84 degrees); required")
+
+    def validate(self, attrs: dict) -> dict:
+        for name in ("lon", "lat"):
+            if name not in attrs:
+                raise serializers.ValidationError({name: "Give both lon and lat."})
+        return attrs
+
+
+class CellCapacitySerializer(serializers.Serializer):
+    capacity_mw = serializers.FloatField()
+    eligible = serializers.BooleanField()
+    rank = serializers.IntegerField(allow_null=True, help_text="1 = best eligible cell of the run at this capacity.")
+    score = serializers.FloatField(allow_null=True, help_text="0-100 (scenario-weighted points).")
+    binding_constraint = serializers.CharField(help_text="The screen that excluded the cell; blank if eligible.")
+    capex_per_mw_usd = serializers.FloatField(allow_null=True)
+    gpus = serializers.FloatField(allow_null=True)
+    time_to_power_p50_months = serializers.FloatField(allow_null=True)
+    time_to_compute_p50_months = serializers.FloatField(allow_null=True)
+    power_binding_constraint = serializers.CharField()
+    result_id = serializers.IntegerField(allow_null=True, help_text="Its result row, if among the rows stored.")
+
+
+class CellSerializer(serializers.Serializer):
+    """A national-screen cell's score and rank at each capacity (every cell of the run is kept)."""
+
+    cell_id = serializers.IntegerField()
+    lon = serializers.FloatField(help_text="Cell centre, WGS 84 degrees")
+    lat = serializers.FloatField()
+    state = serializers.CharField()
+    county_fips = serializers.CharField()
+    capacities = CellCapacitySerializer(many=True)

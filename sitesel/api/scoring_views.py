@@ -8,15 +8,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from config.api.csv_export import csv_chunks
 from config.api.throttling import ExpensiveReadThrottle
 from core.api import ERROR_400, ERROR_409, ERROR_429, READ_ERRORS, WRITE_ERRORS
+from core.errors import Conflict
 from sitesel.api.scoring_filters import ScoringResultFilter, ScoringRunFilter
 from sitesel.api.scoring_serializers import (
     CellPromoteSerializer,
+    CellQuerySerializer,
+    CellSerializer,
+    RunPinSerializer,
     ScenarioSerializer,
     ScoringResultDetailSerializer,
     ScoringResultSerializer,
@@ -25,11 +29,14 @@ from sitesel.api.scoring_serializers import (
 )
 from sitesel.api.serializers import SiteSerializer
 from sitesel.models import Scenario, ScoringResult, ScoringRun
+from sitesel.scoring.lookup import national_cell
 from sitesel.services.scoring import (
     scenario_create,
     scenario_update,
     scoring_cell_promote,
+    scoring_run_cancel,
     scoring_run_create,
+    scoring_run_pin,
 )
 
 CSV_COLUMNS = (
@@ -85,7 +92,45 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         location = request.build_absolute_uri(f"/api/v1/scoring-runs/{run.pk}/")
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
+    @extend_schema(request=None, responses={200: ScoringRunSerializer, **WRITE_ERRORS, 409: ERROR_409},
+                   summary="Cancel a queued or running run (idempotent); it is never ranked")  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        run = scoring_run_cancel(run_id=self.get_object().pk)
+        return Response(ScoringRunSerializer(run, context={"request": request}).data)
+
+    @extend_schema(request=RunPinSerializer, responses={200: ScoringRunSerializer, **WRITE_ERRORS},
+                   summary="Pin a run (retention never deletes it) or unpin it")  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def pin(self, request, pk=None):
+        data = RunPinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = scoring_run_pin(run=self.get_object(), pinned=data.validated_data["pinned"])
+        return Response(ScoringRunSerializer(run, context={"request": request}).data)
+
+    @extend_schema(
+        parameters=[CellQuerySerializer],
+        responses={200: CellSerializer, **READ_ERRORS, 400: ERROR_400, 409: ERROR_409},
+        summary="The national-screen cell at a point: its score and rank at each capacity",
+    )
+    @action(detail=True, methods=["get"])
+    def cell(self, request, pk=None):
+        run = self.get_object()
+        query = CellQuerySerializer(data=request.query_params)  # bad input is a 400 whatever the run
+        query.is_valid(raise_exception=True)
+        if run.mode != ScoringRun.Mode.NATIONAL:
+            raise Conflict(f"run {run.pk} scored candidate sites, not grid cells", field="mode", code="not_national")
+        if run.status != ScoringRun.Status.SUCCEEDED:
+            raise Conflict(f"run {run.pk} is {run.status}: it has no ranking", field="status", code="run_not_ranked")
+        cell = national_cell(run, query.validated_data["lon"], query.validated_data["lat"])
+        if cell is None:
+            raise NotFound("no scored cell there: the point is outside the contiguous US counties")
+        return Response(CellSerializer(cell).data)
+
     def _results(self, request, run: ScoringRun):
+        if run.status != ScoringRun.Status.SUCCEEDED:
+            # Only a ranked run has results; a cancelled or failed one never serves partial numbers.
+            raise Conflict(f"run {run.pk} is {run.status}: it has no ranking", field="status", code="run_not_ranked")
         results = ScoringResult.objects.filter(run=run).select_related("site").order_by("capacity_mw", "rank", "id")
         return ScoringResultFilter(request.query_params, queryset=results, request=request)
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from changelog.tracking import audited
 from core.validators import validate_plain_name
+from sitesel.domain.run_progress import RunProgress, run_progress
 from sitesel.models.sites import Site
 
 
@@ -40,6 +41,7 @@ class ScoringRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Mode(models.TextChoices):
         SITES = "sites", "Candidate sites"
@@ -54,6 +56,7 @@ class ScoringRun(models.Model):
     draws = models.PositiveIntegerField(default=500)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     items_total = models.PositiveIntegerField(default=0, help_text="Sites or cells to score.")
+    items_done = models.PositiveIntegerField(default=0, help_text="Sites or cells whose chunk is stored.")
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)
     results_count = models.PositiveIntegerField(default=0)
@@ -76,6 +79,7 @@ class ScoringRun(models.Model):
         default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
     )
     sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
+    pinned = models.BooleanField(default=False, help_text="Kept forever: retention never deletes a pinned run.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -92,8 +96,22 @@ class ScoringRun(models.Model):
     def progress_pct(self) -> float:
         if self.status == self.Status.SUCCEEDED:
             return 100.0
-        # Chunks are 95 % of the work; ranking everything at the end is the rest.
-        return round(95.0 * self.chunks_done / self.chunks_total, 1) if self.chunks_total else 0.0
+        # Computing the items is 95 % of the work; ranking everything at the end is the rest.
+        return round(95.0 * self.items_done / self.items_total, 1) if self.items_total else 0.0
+
+    @property
+    def progress(self) -> RunProgress | None:
+        """Items done, rate (items/s) and ETA (s) while the run works; None once it has ended or before it starts."""
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return None
+        now = timezone.now()
+        return run_progress(
+            items_done=self.items_done,
+            items_total=self.items_total,
+            seconds_running=(now - self.started_at).total_seconds(),
+            seconds_since_last_chunk=(now - self.heartbeat_at).total_seconds(),
+            rank_seconds_per_million_items=settings.SCORING_RANK_SECONDS_PER_MILLION_ITEMS,
+        )
 
     @property
     def capacities_mw(self) -> list[float]:
@@ -112,8 +130,12 @@ class ScoringChunk(models.Model):
     payload = models.BinaryField(
         null=True, blank=True, help_text="Measures and economics of the chunk's points, column by column (.npz)."
     )
+    ranked = models.BinaryField(
+        null=True, blank=True, help_text="National runs: every point's score, rank and binding screen per capacity."
+    )
     attempts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="The Celery worker (name@host) that stored it.")
 
     class Meta:
         ordering = ["run", "index"]

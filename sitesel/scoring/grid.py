@@ -42,6 +42,20 @@ def _to_lonlat() -> Transformer:
     return Transformer.from_crs(5070, 4326, always_xy=True)
 
 
+@lru_cache(maxsize=1)
+def _to_albers() -> Transformer:
+    return Transformer.from_crs(4326, 5070, always_xy=True)
+
+
+def cell_at(grid: Grid, lon: float, lat: float) -> int | None:
+    """The id of the grid cell that contains a point, or None outside the grid."""
+    x, y = _to_albers().transform(lon, lat)
+    column, row = int(np.floor((x - grid.x0) / grid.cell_size_m)), int(np.floor((y - grid.y0) / grid.cell_size_m))
+    if not (0 <= column < grid.columns and 0 <= row < grid.rows):
+        return None
+    return row * grid.columns + column
+
+
 def cell_centres(grid: Grid, cell_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cell_ids = np.asarray(cell_ids, dtype=np.int64)
     row, column = np.divmod(cell_ids, grid.columns)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -92,14 +92,21 @@ def _text(values: np.ndarray) -> np.ndarray:
     return np.char.decode(np.asarray(distinct, dtype=values.dtype), "utf-8")[codes]
 
 
-def _load(payload: bytes) -> dict[str, np.ndarray]:
+def _load(payload: bytes, wanted: Callable[[str], bool] | None = None) -> dict[str, np.ndarray]:
+    """An archive's arrays; only those whose name `wanted` accepts (members are read and inflated one by one)."""
     with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
-        return {name: _text(archive[name]) for name in archive.files}
+        return {name: _text(archive[name]) for name in archive.files if wanted is None or wanted(name)}
 
 
-def unpack_chunks(chunks: Iterable[tuple[int, bytes]]) -> dict[str, np.ndarray]:
-    """Concatenate the archives of a run's (index, payload) chunks, field by field, in chunk order."""
-    return merge_chunks((index, _load(payload)) for index, payload in chunks)
+def unpack_chunks(
+    chunks: Iterable[tuple[int, bytes]], wanted: Callable[[str], bool] | None = None
+) -> dict[str, np.ndarray]:
+    """Concatenate the archives of a run's (index, payload) chunks, field by field, in chunk order.
+
+    `wanted` picks the fields to read: a national 1 km run has ~8 M cells, and every economics field of every
+    cell at once would not fit in memory; the ranking needs a few of them.
+    """
+    return merge_chunks((index, _load(payload, wanted)) for index, payload in chunks)
 
 
 def merge_chunks(chunks: Iterable[tuple[int, dict[str, np.ndarray]]]) -> dict[str, np.ndarray]:
@@ -140,6 +147,25 @@ def chunk_detail(run_id: int, chunk_index: int, row: int, capacity_mw: float, ki
 def by_capacity(merged: dict[str, np.ndarray], k: int, kind: str) -> dict[str, np.ndarray]:
     prefix = f"c{k}:{kind}:"
     return {name[len(prefix) :]: values for name, values in merged.items() if name.startswith(prefix)}
+
+
+def pack_ranked(ranked_by_capacity: list[dict[str, np.ndarray]]) -> bytes:
+    """One chunk's score, rank (0 = not eligible) and binding constraint per capacity (`c{k}:score`, ...)."""
+    return _savez({f"c{k}:{name}": _storable(values) for k, ranked in enumerate(ranked_by_capacity)
+                   for name, values in ranked.items()})  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def chunk_ranked(run_id: int, chunk_index: int) -> dict[str, np.ndarray]:
+    """A national chunk's points (ids, lon, lat, state, county) with the score, rank and binding per capacity."""
+    from sitesel.models import ScoringChunk
+
+    ranked = ScoringChunk.objects.filter(run_id=run_id, index=chunk_index).values_list("ranked", flat=True).get()
+    if ranked is None:
+        return {}
+    arrays = _load(bytes(ranked))
+    arrays.update(_stored_chunk(run_id, chunk_index))
+    return arrays
 
 
 def pack_ranking(contributions_by_capacity: dict[float, dict[str, np.ndarray]]) -> bytes:

@@ -11,21 +11,23 @@ same transaction that marks it done, with unique (run, site|cell, capacity) cons
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.errors import ApplicationError, Conflict
 from sitesel.domain.errors import InvalidScenario
 from sitesel.domain.parameters import parameters_with_overrides
-from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
+from sitesel.domain.run_progress import spread_order
+from sitesel.domain.scoring import ScenarioSpec, ScoreOutput, scenario_from_dict, scenario_to_dict, score_sites
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
-from sitesel.scoring.compute import Points, compute_chunk
+from sitesel.scoring.compute import Points, compute_chunk, within_counties
 from sitesel.scoring.grid import cell_points, conus_grid
 from sitesel.scoring.store import (
     by_capacity,
@@ -33,6 +35,7 @@ from sitesel.scoring.store import (
     copy_frame,
     merge_chunks,
     pack_chunk,
+    pack_ranked,
     pack_ranking,
     stored_as_read,
     unpack_chunks,
@@ -205,7 +208,8 @@ def scoring_run_execute(*, run_id: int) -> list[int]:
     run = ScoringRun.objects.get(pk=run_id)
     if not claimed and run.status != ScoringRun.Status.RUNNING:
         return []  # finished or failed already
-    return list(run.chunks.filter(done=False).order_by("index").values_list("index", flat=True))
+    indexes = list(run.chunks.filter(done=False).order_by("index").values_list("index", flat=True))
+    return spread_order(indexes) if run.mode == ScoringRun.Mode.NATIONAL else indexes
 
 
 def _chunk_points(run: ScoringRun, chunk: ScoringChunk) -> Points:
@@ -221,11 +225,20 @@ def _chunk_compute_arrays(run: ScoringRun, chunk: ScoringChunk) -> dict[str, np.
     """Measures and economics of one chunk's points, as stored in its archive."""
     spec = scenario_from_dict(run.scenario_spec)
     params = parameters_with_overrides(dict(spec.economics_overrides))
-    rows = compute_chunk(get_snapshot(), _chunk_points(run, chunk), run.capacities_mw, params, run.seed, run.draws)
+    snapshot = get_snapshot()
+    points = _chunk_points(run, chunk)
+    if run.mode == ScoringRun.Mode.NATIONAL:
+        points = within_counties(snapshot, points)
+        if not len(points.ids):  # a slice of sea, Canada or Mexico: nothing to score
+            text = np.empty(0, dtype="S1")
+            capacities = np.array(run.capacities_mw, dtype=float)
+            return {"ids": points.ids, "lon": points.lon, "lat": points.lat, "state": text, "county_fips": text,
+                    "capacities": capacities}  # fmt: skip
+    rows = compute_chunk(snapshot, points, run.capacities_mw, params, run.seed, run.draws)
     return chunk_arrays(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
 
 
-def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float) -> bool:
+def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float, worker: str = "") -> bool:
     """Mark the chunk done with its archive, once: under its row lock, False if another attempt stored it first.
 
     Call inside a transaction. It locks the chunk, then the run's row (by updating it): every path takes
@@ -234,16 +247,29 @@ def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float) -> bool:
     locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)
     if locked.done:
         return False
-    ScoringChunk.objects.filter(pk=chunk.pk).update(
-        done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started
-    )
+    # Counted only while the run runs: a chunk that finishes after the run was cancelled stores nothing.
     # Each stored chunk is the run's heartbeat: the sweeper re-enqueues a run silent for a lease.
-    ScoringRun.objects.filter(pk=chunk.run_id).update(chunks_done=F("chunks_done") + 1, heartbeat_at=timezone.now())
+    counted = ScoringRun.objects.filter(pk=chunk.run_id, status=ScoringRun.Status.RUNNING).update(
+        chunks_done=F("chunks_done") + 1, items_done=F("items_done") + _chunk_items(chunk), heartbeat_at=timezone.now()
+    )
+    if not counted:
+        return False
+    ScoringChunk.objects.filter(pk=chunk.pk).update(
+        done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started, worker=worker
+    )
     return True
 
 
-def scoring_chunk_compute(*, run_id: int, index: int) -> int:
-    """Compute one chunk and store its numbers once; a repeated call on a done chunk writes nothing."""
+def _chunk_items(chunk: ScoringChunk) -> int:
+    """Sites or grid cells the chunk covers (cells outside the US included: they were looked at too)."""
+    return len(chunk.site_ids) if chunk.cell_start is None else chunk.cell_stop - chunk.cell_start
+
+
+def scoring_chunk_compute(*, run_id: int, index: int, worker: str = "") -> int:
+    """Compute one chunk and store its numbers once; a repeated call on a done chunk writes nothing.
+
+    `worker` (name@host of the Celery worker) is recorded with the chunk: which node did which part of a run.
+    """
     run = ScoringRun.objects.get(pk=run_id)
     chunk = ScoringChunk.objects.get(run=run, index=index)
     if chunk.done or run.status != ScoringRun.Status.RUNNING:
@@ -252,12 +278,12 @@ def scoring_chunk_compute(*, run_id: int, index: int) -> int:
     arrays = _chunk_compute_arrays(run, chunk)
     payload = pack_chunk(arrays)
     with transaction.atomic():
-        if not _chunk_store(chunk, payload, started):
+        if not _chunk_store(chunk, payload, started, worker):
             return 0
     return len(arrays["ids"])
 
 
-def scoring_run_compute_single(*, run_id: int, index: int) -> ScoringRun:
+def scoring_run_compute_single(*, run_id: int, index: int, worker: str = "") -> ScoringRun:
     """A one-chunk run, whole: compute the chunk, then store it and rank it in one transaction, from memory.
 
     Against a chunk step and a finalize step it saves reading the archive back and one commit, which is
@@ -266,7 +292,7 @@ def scoring_run_compute_single(*, run_id: int, index: int) -> ScoringRun:
     run = ScoringRun.objects.get(pk=run_id)
     chunk = ScoringChunk.objects.get(run=run, index=index)
     if chunk.done or run.chunks_total != 1:  # also the last chunk of a larger run: rank from every archive
-        scoring_chunk_compute(run_id=run_id, index=index)
+        scoring_chunk_compute(run_id=run_id, index=index, worker=worker)
         return scoring_run_finalize(run_id=run_id)
     if run.status != ScoringRun.Status.RUNNING:
         return run
@@ -274,7 +300,7 @@ def scoring_run_compute_single(*, run_id: int, index: int) -> ScoringRun:
     arrays = _chunk_compute_arrays(run, chunk)
     payload = pack_chunk(arrays)
     with transaction.atomic():
-        if not _chunk_store(chunk, payload, started):
+        if not _chunk_store(chunk, payload, started, worker):
             return ScoringRun.objects.get(pk=run_id)  # another attempt stored it, and ranks it
         locked = ScoringRun.objects.select_for_update().get(pk=run_id)
         if locked.status == ScoringRun.Status.RUNNING:
@@ -282,52 +308,116 @@ def scoring_run_compute_single(*, run_id: int, index: int) -> ScoringRun:
     return ScoringRun.objects.get(pk=run_id)
 
 
+# A result row's economics columns and the archive fields they come from; the ranking reads no other economics.
+ROW_ECONOMICS = {
+    "capex_per_mw_usd": "capex_per_mw_usd",
+    "build_capex_per_mw_usd": "build_capex_per_mw_usd",
+    "gpus": "gpus",
+    "time_to_power_p50_months": "time_to_power_months_p50",
+    "time_to_compute_p50_months": "time_to_compute_months_p50",
+    "power_binding_constraint": "binding_constraint",
+    "grid_swing_flag": "grid_swing_flag",
+}
+
+
+def _ranking_reads(spec: ScenarioSpec) -> Callable[[str], bool]:
+    """The archive fields the ranking needs: the points, the criteria the scenario weights or screens on, and
+    the economics a result row holds. At 1 km the rest (text sources, vintages, the full economics) would be
+    several GB in memory for nothing."""
+    criteria = {*spec.weights, *(constraint.criterion for constraint in spec.constraints)}
+
+    def wanted(name: str) -> bool:
+        parts = name.split(":")
+        if len(parts) < 3:
+            return True
+        return parts[2] in (criteria if parts[1] == "criterion" else ROW_ECONOMICS.values())
+
+    return wanted
+
+
+def _stored_rows(run: ScoringRun, states: np.ndarray, eligible: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Which points of one capacity become result rows (positions into the run's points).
+
+    Every site. Of a national grid, the eligible cells in the national top SCORING_NATIONAL_TOP_CELLS or in
+    their state's top SCORING_NATIONAL_TOP_CELLS_PER_STATE: what lists, filters, maps and promotion read.
+    Every cell's score and rank stay in the chunk archives (`ScoringChunk.ranked`), looked up by point.
+    """
+    if run.mode == ScoringRun.Mode.SITES:
+        return np.arange(len(eligible))
+    candidates = np.flatnonzero(eligible)
+    by_rank = candidates[np.argsort(rank[candidates], kind="stable")]
+    state_rank = pd.Series(states[by_rank]).groupby(states[by_rank]).cumcount().to_numpy() + 1
+    national_rank = np.arange(1, len(by_rank) + 1)
+    keep = (national_rank <= settings.SCORING_NATIONAL_TOP_CELLS) | (
+        state_rank <= settings.SCORING_NATIONAL_TOP_CELLS_PER_STATE
+    )
+    return by_rank[keep]
+
+
 def _results_frame(
     run: ScoringRun, merged: dict[str, np.ndarray], spec: ScenarioSpec
-) -> tuple[pd.DataFrame, int, bytes]:
-    """Score every capacity over all of the run's points: the result rows as one frame, how many are
-    eligible, and the ranking archive (every result's points per criterion)."""
+) -> tuple[pd.DataFrame, int, bytes, list[ScoreOutput]]:
+    """Score every capacity over all of the run's points: the result rows to store as one frame, how many
+    points are eligible, the ranking archive (every stored row's points per criterion) and the scores."""
     sites = run.mode == ScoringRun.Mode.SITES
     keys = merged["ids"]
     frames = []
+    outputs = []
     eligible_total = 0
     contributions: dict[float, dict[str, np.ndarray]] = {}
     for k, capacity in enumerate(merged["capacities"].tolist()):
         criteria = by_capacity(merged, k, "criterion")
         economics = by_capacity(merged, k, "economics")
         output = score_sites(criteria, keys, merged["state"], spec)
+        outputs.append(output)
         eligible = np.asarray(output.eligible)
         eligible_total += int(eligible.sum())
-        contributions[capacity] = {c: np.where(eligible, output.contributions[c], 0.0) for c in spec.weights}
-        frames.append(
-            pd.DataFrame(
-                {
-                    "run_id": run.pk,
-                    "site_id": pd.array(keys if sites else [None] * len(keys), dtype="Int64"),
-                    "cell_id": pd.array([None] * len(keys) if sites else keys, dtype="Int64"),
-                    "lon": merged["lon"],
-                    "lat": merged["lat"],
-                    "state": merged["state"],
-                    "county_fips": merged["county_fips"],
-                    "capacity_mw": capacity,
-                    "eligible": eligible,
-                    "binding_constraint": np.asarray(output.binding_constraint, dtype=object),
-                    "score": output.score,
-                    "rank": pd.array(np.where(eligible, output.rank, None), dtype="Int64"),
-                    "capex_per_mw_usd": economics["capex_per_mw_usd"],
-                    "build_capex_per_mw_usd": economics["build_capex_per_mw_usd"],
-                    "gpus": economics["gpus"],
-                    "time_to_power_p50_months": economics["time_to_power_months_p50"],
-                    "time_to_compute_p50_months": economics["time_to_compute_months_p50"],
-                    "power_binding_constraint": economics["binding_constraint"],
-                    "grid_swing_flag": economics["grid_swing_flag"],
-                    "chunk_index": merged["chunk_index"],
-                    "chunk_row": merged["chunk_row"],
-                    "position": np.arange(len(keys)),
-                }
-            )
+        rows = _stored_rows(run, merged["state"], eligible, output.rank)
+        kept_eligible = eligible[rows]  # every array is cut to the stored rows first: at 1 km they are 1-2 % of them
+        contributions[capacity] = {c: np.where(kept_eligible, output.contributions[c][rows], 0.0) for c in spec.weights}
+        rank = pd.array(output.rank[rows], dtype="Int64")
+        rank[~kept_eligible] = pd.NA
+        row_keys = keys[rows]
+        nulls = pd.array([None] * len(rows), dtype="Int64")
+        frame = pd.DataFrame(
+            {
+                "run_id": run.pk,
+                "site_id": pd.array(row_keys, dtype="Int64") if sites else nulls,
+                "cell_id": nulls if sites else pd.array(row_keys, dtype="Int64"),
+                "lon": merged["lon"][rows],
+                "lat": merged["lat"][rows],
+                "state": merged["state"][rows],
+                "county_fips": merged["county_fips"][rows],
+                "capacity_mw": capacity,
+                "eligible": kept_eligible,
+                "binding_constraint": np.asarray(output.binding_constraint[rows], dtype=object),
+                "score": output.score[rows],
+                "rank": rank,
+                **{column: economics[field][rows] for column, field in ROW_ECONOMICS.items()},
+                "chunk_index": merged["chunk_index"][rows],
+                "chunk_row": merged["chunk_row"][rows],
+                "position": np.arange(len(rows)),
+            }
         )
-    return pd.concat(frames, ignore_index=True), eligible_total, pack_ranking(contributions)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True), eligible_total, pack_ranking(contributions), outputs
+
+
+def _chunks_ranked_store(run: ScoringRun, merged: dict[str, np.ndarray], outputs: list[ScoreOutput]) -> None:
+    """Store every point's score, rank and binding screen with the chunk that computed it (national runs)."""
+    chunk_index = merged["chunk_index"]
+    starts = np.flatnonzero(np.r_[True, np.diff(chunk_index) != 0]) if len(chunk_index) else np.empty(0, int)
+    stops = np.r_[starts[1:], len(chunk_index)]
+    rows = []
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        ranked = [
+            {"score": o.score[start:stop], "rank": o.rank[start:stop].astype(np.int32),
+             "binding": np.asarray(o.binding_constraint[start:stop], dtype=object)}
+            for o in outputs
+        ]  # fmt: skip
+        rows.append((pack_ranked(ranked), run.pk, int(chunk_index[start])))
+    with connection.cursor() as cursor:
+        cursor.executemany('UPDATE sitesel_scoringchunk SET ranked = %s WHERE run_id = %s AND "index" = %s', rows)
 
 
 def scoring_run_finalize(*, run_id: int) -> ScoringRun:
@@ -336,8 +426,8 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
     Safe to repeat: one transaction, under a lock on the run, that first removes rows of an earlier attempt.
     """
     run = ScoringRun.objects.get(pk=run_id)
-    if run.status == ScoringRun.Status.SUCCEEDED:
-        return run
+    if run.status != ScoringRun.Status.RUNNING:
+        return run  # ranked already, failed, or cancelled: a cancelled run is never ranked
     if run.chunks.filter(done=False).exists():
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started = time.perf_counter()
@@ -345,11 +435,22 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ScoringRun.Status.RUNNING:
             return locked
-        merged = unpack_chunks(
-            (index, bytes(payload)) for index, payload in run.chunks.order_by("index").values_list("index", "payload")
-        )
+        payloads = run.chunks.filter(payload__isnull=False).order_by("index").values_list("index", "payload")
+        # A few archives at a time (each is MBs): never every payload of a national run in memory at once.
+        stored = ((index, bytes(payload)) for index, payload in payloads.iterator(chunk_size=8))
+        merged = unpack_chunks(stored, _ranking_reads(scenario_from_dict(locked.scenario_spec)))
         _rank_and_store(locked, merged, started)
+    if run.mode == ScoringRun.Mode.NATIONAL:
+        _results_analyze()
     return ScoringRun.objects.get(pk=run.pk)
+
+
+def _results_analyze() -> None:
+    """Refresh PostgreSQL's statistics on result rows once a national run has added its ~170,000. With stale ones
+    the planner expects a handful of rows for the new run and reads all of them to show its best 50: the run page
+    took 0.76 s with ten national runs stored, 0.08 s after ANALYZE (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sitesel_scoringresult")
 
 
 def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: float) -> None:
@@ -357,23 +458,61 @@ def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: flo
 
     Call inside a transaction holding the run's row lock; rows of an earlier attempt are removed first.
     """
-    frame, eligible, ranking = _results_frame(run, merged, scenario_from_dict(run.scenario_spec))
+    read = time.perf_counter()
+    frame, eligible, ranking, outputs = _results_frame(run, merged, scenario_from_dict(run.scenario_spec))
+    scored = time.perf_counter()
     ScoringResult.objects.filter(run=run).delete()
     written = copy_frame(ScoringResult._meta.db_table, frame)
+    if run.mode == ScoringRun.Mode.NATIONAL:
+        _chunks_ranked_store(run, merged, outputs)
+    now = time.perf_counter()
     chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
-    timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3),
-               "rank_seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+    # The ranking step's parts: reading the archives back, scoring and ranking, writing rows and per-chunk ranks.
+    timings = {**run.timings, "chunks_seconds_sum": round(chunk_seconds, 3), "rank_seconds": round(now - started, 3),
+               "rank_read_seconds": round(read - started, 3), "rank_score_seconds": round(scored - read, 3),
+               "rank_write_seconds": round(now - scored, 3)}  # fmt: skip
     ScoringRun.objects.filter(pk=run.pk).update(
         status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now(), eligible_count=eligible, ranking=ranking,
         results_count=written, timings=timings,
     )  # fmt: skip
 
 
+ACTIVE = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
+
+
 def scoring_run_fail(*, run_id: int, error: str) -> None:
-    """Mark a run failed with the error, unless it already finished."""
-    ScoringRun.objects.filter(pk=run_id).exclude(status=ScoringRun.Status.SUCCEEDED).update(
+    """Mark a run failed with the error, unless it already ended (succeeded, failed or cancelled)."""
+    ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
         status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
     )
+
+
+def scoring_run_cancel(*, run_id: int) -> ScoringRun:
+    """Stop a queued or running run. Idempotent: cancelling a cancelled run returns it unchanged.
+
+    One conditional UPDATE: chunk tasks still queued find the run cancelled and do nothing, a chunk being
+    computed stores nothing (`_chunk_store` counts only for a running run), and the ranking step, which
+    checks the status under the run's lock, never ranks it; a run whose ranking committed first is
+    succeeded, and refusing the cancel (409) says so. The stored chunk archives are then deleted: without
+    a ranking no result points to them.
+    """
+    cancelled = ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        status=ScoringRun.Status.CANCELLED, finished_at=timezone.now()
+    )
+    run = ScoringRun.objects.get(pk=run_id)
+    if run.status != ScoringRun.Status.CANCELLED:
+        raise Conflict(f"run {run_id} has already {run.status}; only a queued or running run can be cancelled",
+                       field="status", code="run_ended")  # fmt: skip
+    if cancelled:
+        ScoringChunk.objects.filter(run_id=run_id).update(payload=None)
+    return run
+
+
+def scoring_run_pin(*, run: ScoringRun, pinned: bool) -> ScoringRun:
+    """Pin a run so retention keeps it forever, or unpin it."""
+    ScoringRun.objects.filter(pk=run.pk).update(pinned=pinned)
+    run.pinned = pinned
+    return run
 
 
 def scoring_cell_promote(*, result: ScoringResult, name: str, actor=None) -> Site:

@@ -45,3 +45,22 @@ def make_county():
         )
 
     return make
+
+
+@pytest.fixture
+def token_client(db):
+    """An API client signed in with a knox token as a new planner (planner=True) or viewer."""
+    from django.contrib.auth.models import Group, User
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
+
+    def make(username: str, *, planner: bool) -> APIClient:
+        user = User.objects.create_user(username)
+        user.groups.add(Group.objects.get_or_create(name=PLANNER_GROUP if planner else VIEWER_GROUP)[0])
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
+        return client
+
+    return make

@@ -13,7 +13,7 @@ from sitesel.selectors import scoring_run_current
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import run_spread_vs_campus, site_scale_comparison
 
-TERMINAL = (ScoringRun.Status.SUCCEEDED, ScoringRun.Status.FAILED)
+TERMINAL = (ScoringRun.Status.SUCCEEDED, ScoringRun.Status.FAILED, ScoringRun.Status.CANCELLED)
 
 
 def _money(value: float | None) -> str:
@@ -57,6 +57,8 @@ class Command(BaseCommand):
         run = self._follow(run, options["timeout"])
         if run.status == ScoringRun.Status.FAILED:
             raise CommandError(f"scoring run {run.pk} failed: {run.error}")
+        if run.status == ScoringRun.Status.CANCELLED:
+            raise CommandError(f"scoring run {run.pk} was cancelled")
         seconds = (run.finished_at - run.created_at).total_seconds()
         self.stdout.write(
             f"Scoring run {run.pk} ({scenario}, {run.mode}): {run.items_total:,} items, {run.results_count:,} results, "
