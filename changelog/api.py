@@ -5,14 +5,17 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from changelog.selectors import ACTIONS, HistoryFilter, actor_names, changes_of, history_rows, object_type_for
-from changelog.tracking import audited_models
+from changelog.selectors import ACTIONS, HistoryFilter, actor_names, changes_of, history_rows
+from changelog.tracking import audited_models, object_type_of
+from config.api.numbers import MAX_ID
+from config.api.query_fields import QueryInt
 from config.api.roles import user_access
 
 
 class HistoryQuerySerializer(serializers.Serializer):
     object_type = serializers.ChoiceField(choices=[], required=False, help_text="e.g. site, contract, block.")
-    object_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    # The project's plain-number parser: no exponent, bounded, refused before any conversion.
+    object_id = QueryInt(required=False, min_value=1, max_value=MAX_ID)
     actor = serializers.CharField(required=False, max_length=150, help_text="Username of who made the change.")
     action = serializers.ChoiceField(choices=ACTIONS, required=False)
     since = serializers.DateTimeField(required=False, help_text="ISO 8601; changes at or after this instant.")
@@ -43,7 +46,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = serializers.SerializerMethodField(help_text="field -> [before, after].")
 
     def get_object_type(self, row) -> str | None:
-        return object_type_for(row)
+        return object_type_of(row.pgh_obj_model)
 
     def get_actor(self, row) -> str | None:
         user_id = (row.pgh_context or {}).get("user")

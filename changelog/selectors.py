@@ -17,7 +17,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db.models import CharField, Q, QuerySet, Value
 from pghistory.models import Events
 
-from changelog.tracking import AuditedModel, audited_models, object_type_of
+from changelog.tracking import AuditedModel, audited_models
 from config.api.roles import INTERNAL_READERS, Access
 
 ACTIONS = ("insert", "update", "delete")
@@ -69,9 +69,6 @@ class HistoryRows:
 
     def count(self) -> int:
         return 0 if self._keys is None else self._keys.count()
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, index: slice) -> list[Events]:
         if self._keys is None:
@@ -136,7 +133,3 @@ def actor_names(rows: list[Events]) -> dict[int, str]:
     """Usernames of the users behind `rows`, by id (a deleted user is absent: shown by id)."""
     ids = {row.pgh_context.get("user") for row in rows if row.pgh_context and row.pgh_context.get("user")}
     return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
-
-
-def object_type_for(row: Events) -> str | None:
-    return object_type_of(row.pgh_obj_model)
