@@ -75,13 +75,8 @@ def change_reason(reason: str | None) -> Iterator[None]:
 _task_contexts: dict[str, contextlib.AbstractContextManager] = {}
 
 
-# Scoring tasks write no audited row, and pghistory's statement wrapper cannot wrap `executemany` (it prepends
-# its two context parameters to the batch of rows), which the ranking step uses: they run without a context.
-UNNAMED_TASK_PREFIX = "sitesel.scoring"
-
-
 def _task_started(task_id: str | None = None, task=None, **_: object) -> None:
-    if task_id is None or task is None or task.name.startswith(UNNAMED_TASK_PREFIX):
+    if task_id is None or task is None:
         return
     ctx = pghistory.context(task=task.name, task_id=task_id)
     ctx.__enter__()

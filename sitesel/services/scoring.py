@@ -415,9 +415,14 @@ def _chunks_ranked_store(run: ScoringRun, merged: dict[str, np.ndarray], outputs
              "binding": np.asarray(o.binding_constraint[start:stop], dtype=object)}
             for o in outputs
         ]  # fmt: skip
-        rows.append((pack_ranked(ranked), run.pk, int(chunk_index[start])))
+        rows.append((pack_ranked(ranked), int(chunk_index[start])))
+    # One statement for every chunk (arrays unnested), not one per chunk.
     with connection.cursor() as cursor:
-        cursor.executemany('UPDATE sitesel_scoringchunk SET ranked = %s WHERE run_id = %s AND "index" = %s', rows)
+        cursor.execute(
+            "UPDATE sitesel_scoringchunk AS c SET ranked = v.ranked"
+            ' FROM unnest(%s::bytea[], %s::int[]) AS v(ranked, idx) WHERE c.run_id = %s AND c."index" = v.idx',
+            [[packed for packed, _ in rows], [index for _, index in rows], run.pk],
+        )
 
 
 def scoring_run_finalize(*, run_id: int) -> ScoringRun:

@@ -228,16 +228,3 @@ def test_pages_follow_one_newest_first_order_across_change_tables(site, planner_
     stamps = [entry["at"] for entry in everything]
     assert stamps == sorted(stamps, reverse=True)
 
-
-def test_scoring_tasks_run_without_a_change_context():
-    """They write no audited row, and pghistory's wrapper cannot wrap the ranking step's executemany."""
-    from types import SimpleNamespace
-
-    from changelog import context
-
-    context._task_started(task_id="scoring-1", task=SimpleNamespace(name="sitesel.scoring_run_finalize"))
-    context._task_started(task_id="check-1", task=SimpleNamespace(name="orchestration.supplier_check"))
-    try:
-        assert "scoring-1" not in context._task_contexts and "check-1" in context._task_contexts
-    finally:
-        context._task_finished(task_id="check-1")
