@@ -27,6 +27,14 @@ def site_map_list() -> QuerySet[Site]:
     return site_list().only(*SITE_MAP_FIELDS)
 
 
+def site_most_generation_nearby() -> Site | None:
+    """The site with the most generation capacity within 50 km (the first site when none has the fact)."""
+    with_fact = Site.objects.filter(facts__generation_capacity_50km_mw__isnull=False)
+    return (
+        with_fact.order_by("-facts__generation_capacity_50km_mw", "pk").first() or Site.objects.order_by("pk").first()
+    )
+
+
 def site_status_event_list(*, site: Site | None = None) -> QuerySet[SiteStatusEvent]:
     events = SiteStatusEvent.objects.select_related("site", "actor")
     return events.filter(site=site) if site is not None else events

@@ -28,7 +28,7 @@ from orchestration.models import (
     Supplier,
     SupplierCheckRun,
 )
-from sitesel.selectors import site_list
+from orchestration.site_selection import site_list
 
 
 @lru_cache(maxsize=1024)

@@ -31,7 +31,7 @@ from orchestration.models import (
     SupplierCheckRun,
 )
 from orchestration.services.contracts import contract_line_blocks_check
-from sitesel.models import ScoringRun, Site
+from orchestration.site_selection import ScoringRun, Site
 
 __all__ = ["ShipNoticeSerializer"]
 

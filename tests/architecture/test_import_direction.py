@@ -38,6 +38,8 @@ ORCHESTRATION_MAY_IMPORT = {
     "sitesel.services.site_economics",
     "sitesel.domain.compute_units",
 }
+# ...and only through one door (plus the BOM, which sizes compute with the site model's definition of a MW).
+ORCHESTRATION_DOORS_TO_SITESEL = {"orchestration.site_selection", "orchestration.domain.bom"}
 # Pure modules every domain package may build on.
 CORE_PURE = {"core", "core.errors", "core.text"}
 # orchestration's bill of materials sizes compute with the site model's one definition of what a MW buys.
@@ -63,6 +65,11 @@ def test_core_imports_no_app_and_nothing_from_config():
 def test_orchestration_uses_only_site_selection_concepts_of_sitesel():
     plumbing = [(a, b) for a, b in arrows("orchestration", "sitesel") if b not in ORCHESTRATION_MAY_IMPORT]
     assert plumbing == []
+
+
+def test_orchestration_reaches_sitesel_through_one_door():
+    assert {a for a, _ in arrows("orchestration", "sitesel")} == ORCHESTRATION_DOORS_TO_SITESEL
+    assert len(arrows("orchestration", "sitesel")) <= 5
 
 
 def test_a_domain_package_imports_nothing_outside_its_folder_but_core_errors():
@@ -96,7 +103,7 @@ def test_the_reader_sees_relative_absolute_and_function_level_imports():
 
 
 def test_the_graph_has_the_arrows_the_rules_look_at():
-    assert ("orchestration.services.site_model", "sitesel.models") in arrows("orchestration", "sitesel")
+    assert ("orchestration.site_selection", "sitesel.models") in arrows("orchestration", "sitesel")
     assert ("config.api.errors", "core.errors") in arrows("config", "core")
     assert {_package_of(m) for m in graph()} == {"config", "core", "sitesel", "orchestration"}
 

@@ -7,18 +7,19 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
+from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_program_load
 from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
 from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
 from orchestration.services.risk import project_risk
+from orchestration.site_selection import site_pick
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server, settings, tmp_path):
     settings.SUPPLIER_CSV_DROP_ROOT = tmp_path
-    picked, why, run = demo_site_pick()
+    picked, why, run = site_pick()
     assert picked == site and "generation capacity" in why and run is None
     project, created = demo_program_load(site=site, feed_base_url=local_server.url(""))
     again, created_again = demo_program_load(site=site, feed_base_url=local_server.url(""))
