@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from sitesel.models import Feature, Layer, LayerVersion, ScoringResult, ScoringRun, Site, SiteStatusEvent
+from sitesel.scoring.store import chunk_detail, ranking_breakdown
 
 
 def site_list() -> QuerySet[Site]:
@@ -123,3 +124,18 @@ def run_top_results(
     if min_score is not None:
         results = results.filter(score__gte=min_score)
     return list(results.select_related("site").order_by("rank")[:limit])
+
+
+def result_breakdown(result: ScoringResult) -> dict[str, float]:
+    """Criterion -> points of the result's 0-100 score, from the run's ranking archive (empty when excluded)."""
+    return ranking_breakdown(result.run_id, result.capacity_mw, result.position) if result.eligible else {}
+
+
+def result_measures(result: ScoringResult) -> dict:
+    """The raw measures the result was scored on, from the chunk archive that computed them."""
+    return chunk_detail(result.run_id, result.chunk_index, result.chunk_row, result.capacity_mw, "criterion")
+
+
+def result_economics(result: ScoringResult) -> dict:
+    """The result's full economics (capex breakdown, opex, labour, schedule), from its chunk archive."""
+    return chunk_detail(result.run_id, result.chunk_index, result.chunk_row, result.capacity_mw, "economics")

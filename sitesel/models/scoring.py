@@ -150,7 +150,8 @@ class ScoringResult(models.Model):
 
     The row holds what lists filter and sort on (score, rank, key economics). The full measures and
     economics live, column by column, in the chunk that computed them (`chunk_index`, `chunk_row`),
-    which keeps a 200,000-row run cheap to write; `measures` and `economics` read them back.
+    which keeps a 200,000-row run cheap to write; `sitesel.selectors.result_measures` and `result_economics`
+    read them back (a model does no I/O of its own).
     """
 
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
@@ -200,23 +201,3 @@ class ScoringResult(models.Model):
     def __str__(self) -> str:
         target = f"site {self.site_id}" if self.site_id else f"cell {self.cell_id}"
         return f"run {self.run_id} {target} @ {self.capacity_mw:g} MW"
-
-    @property
-    def breakdown(self) -> dict[str, float]:
-        """Criterion -> points of the 0-100 score (empty when the screens excluded it)."""
-        from sitesel.scoring.store import ranking_breakdown
-
-        return ranking_breakdown(self.run_id, self.capacity_mw, self.position) if self.eligible else {}
-
-    def _detail(self, kind: str) -> dict:
-        from sitesel.scoring.store import chunk_detail
-
-        return chunk_detail(self.run_id, self.chunk_index, self.chunk_row, self.capacity_mw, kind)
-
-    @property
-    def measures(self) -> dict:
-        return self._detail("criterion")
-
-    @property
-    def economics(self) -> dict:
-        return self._detail("economics")

@@ -11,7 +11,7 @@ import ast
 from tests.architecture.import_graph import ROOT, arrows, cycles, graph, imported_modules
 
 # The only import circles left: a service that enqueues its task after commit, and the task that calls the
-# service back (function-level imports on both sides), plus sitesel's scoring models/spatial ring.
+# service back (function-level imports on both sides).
 SANCTIONED_CIRCLES = [
     [
         "orchestration.services.alerts",
@@ -19,14 +19,6 @@ SANCTIONED_CIRCLES = [
         "orchestration.services.deliveries",
         "orchestration.services.forecast",
         "orchestration.tasks",
-    ],
-    [
-        "sitesel.models",
-        "sitesel.models.scoring",
-        "sitesel.scoring.compute",
-        "sitesel.scoring.store",
-        "sitesel.spatial.measures",
-        "sitesel.spatial.snapshot",
     ],
     ["sitesel.services.scoring", "sitesel.services.scoring_retention", "sitesel.services.sweeper", "sitesel.tasks"],
 ]

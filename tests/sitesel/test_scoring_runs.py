@@ -252,3 +252,17 @@ def test_viewers_cannot_start_runs_and_bad_run_input_is_400(demo_sites, scenario
     response = planner.post("/api/v1/scoring-runs/", {"site_filter": {"state": "ZZ"}}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "site_filter"
     assert not ScoringRun.objects.exists()
+
+
+def test_a_scenario_is_deleted_through_its_service_only_when_no_run_used_it(demo_sites, scenario):
+    planner = _client("pat", planner=True)
+    unused = planner.post("/api/v1/scenarios/", {"name": "unused", "spec": {}}, format="json").json()
+    assert planner.delete(f"/api/v1/scenarios/{unused['id']}/").status_code == 204
+    assert not Scenario.objects.filter(pk=unused["id"]).exists()
+
+    assert planner.post("/api/v1/scoring-runs/", {"scenario": scenario.pk}, format="json").status_code == 202
+    response = planner.delete(f"/api/v1/scenarios/{scenario.pk}/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "scenario_in_use"
+    assert "1 scoring run" in response.json()["message"]
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
