@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from changelog.tracking import audited
+from core.models import BackgroundRun
 from core.validators import validate_plain_name
 from sitesel.domain.run_progress import RunProgress, run_progress
 from sitesel.models.sites import Site
@@ -33,10 +34,10 @@ class Scenario(models.Model):
         return self.name
 
 
-class ScoringRun(models.Model):
+class ScoringRun(BackgroundRun):
     """One scoring of all (or a filtered set of) sites, or of the national grid, for each capacity."""
 
-    class Status(models.TextChoices):
+    class Status(models.TextChoices):  # the shared lifecycle, and a planner may cancel a run
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
@@ -70,19 +71,10 @@ class ScoringRun(models.Model):
     ranking = models.BinaryField(
         null=True, blank=True, help_text="Per-criterion points of every result, by capacity (.npz)."
     )
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
-    )
-    sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
     pinned = models.BooleanField(default=False, help_text="Kept forever: retention never deletes a pinned run.")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundRun.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(chunks_done__lte=models.F("chunks_total")), name="sitesel_scoringrun_chunks_done_le_total"
