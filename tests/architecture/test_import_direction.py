@@ -81,7 +81,7 @@ def test_core_pure_modules_import_no_other_project_module():
 
 
 def test_only_the_sanctioned_import_circles_remain():
-    assert cycles() == SANCTIONED_CIRCLES
+    assert sorted(map(sorted, cycles())) == sorted(map(sorted, SANCTIONED_CIRCLES))
 
 
 # --- the checks see what they should ------------------------------------------------------------------------
