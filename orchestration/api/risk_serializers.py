@@ -40,7 +40,7 @@ class RiskQuerySerializer(serializers.Serializer):
     seed = QueryInt(min_value=0, max_value=2**31 - 1, default=0)
 
 
-class PortfolioQuerySerializer(serializers.Serializer):
+class PortfolioQuerySerializer(RiskQuerySerializer):
     project = serializers.ListField(child=QueryInt(min_value=1, max_value=MAX_ID), required=False, max_length=100)
 
 
@@ -312,6 +312,14 @@ class PortfolioQuarterSerializer(serializers.Serializer):
     forecast_mw_by_program = ProgramMwSerializer(many=True)
 
 
+class PortfolioBandSerializer(serializers.Serializer):
+    draws = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    supplier_share = serializers.FloatField(help_text="Within-supplier share of the slip level (0..1).")
+    source = serializers.CharField()
+    quarters = QuarterBandSerializer(many=True, help_text="MW live across the programs at each quarter's end.")
+
+
 class ContentionProgramSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -329,10 +337,12 @@ class ContentionSerializer(serializers.Serializer):
 
 
 class PortfolioSerializer(serializers.Serializer):
-    """Every program's MW live by quarter, added up, and supplier capacity programs compete for."""
+    """Every program's MW live by quarter, added up, its Monte Carlo band, and supplier capacity programs
+    compete for."""
 
     as_of = serializers.DateField(allow_null=True)
     programs = PortfolioProgramSerializer(many=True)
     mw_live_by_quarter = PortfolioQuarterSerializer(many=True)
+    mw_band = PortfolioBandSerializer(help_text="One Monte Carlo over every program, suppliers' slips shared.")
     contention = ContentionSerializer(many=True)
     suppliers_without_stated_volume = serializers.ListField(child=serializers.CharField())

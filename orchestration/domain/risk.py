@@ -32,7 +32,7 @@ import numpy as np
 
 from .dates import UNSCHEDULED, from_ordinal, next_quarter, quarter_end, quarter_label, quarter_of
 from .errors import InvalidInput
-from .forecast import bridge_power, compute_core
+from .forecast import block_grid, bridge_power, compute_core
 from .forecast_input import ForecastInput, to_milli
 from .scorecards import SLIP_LEVELS, SlipModel
 
@@ -267,8 +267,16 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
     )
 
 
-def _draw_arrivals(plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float) -> np.ndarray:
-    """(n, L) line arrival ordinals for n draws."""
+def shared_levels(rng: np.random.Generator, n: int, n_suppliers: int) -> np.ndarray:
+    """(n, n_suppliers) uint8: each supplier's shared quantile level per draw (one random byte each)."""
+    return np.frombuffer(rng.bytes(n * n_suppliers), dtype=np.uint8).reshape(n, n_suppliers)
+
+
+def _draw_arrivals(
+    plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float, shared: np.ndarray | None = None
+) -> np.ndarray:
+    """(n, L) line arrival ordinals for n draws. `shared`: the suppliers' shared levels of these draws when
+    several programs must see the same supplier slip (the portfolio); drawn here otherwise."""
     s_count = plan.s_committed.size
     arrival = np.broadcast_to(plan.nominal_arrival, (n, plan.nominal_arrival.size)).copy()
     if s_count == 0:
@@ -276,9 +284,13 @@ def _draw_arrivals(plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: i
     # One random byte per delivery picks its quantile level (SLIP_LEVELS = 256).
     own = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count)
     if share > 0:
-        shared = np.frombuffer(rng.bytes(n * slips.n_suppliers), dtype=np.uint8).reshape(n, slips.n_suppliers)
+        if shared is None:
+            shared = shared_levels(rng, n, slips.n_suppliers)
         take = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count) < round(share * 256)
-        level = np.where(take, shared[:, plan.s_supplier], own)
+        # level = take ? shared : own, as a branch-free byte blend (about twice as fast as np.where here)
+        level = np.bitwise_xor(own, shared[:, plan.s_supplier])
+        level &= take.view(np.uint8) * np.uint8(255)
+        level ^= own
     else:
         level = own
     # int32 throughout: ordinals and UNSCHEDULED fit, and half the memory traffic of int64.
@@ -310,9 +322,7 @@ class _Blocks:
         order = np.argsort(inp.edge_block_idx, kind="stable")
         e_block, e_line = inp.edge_block_idx[order], inp.edge_line_idx[order]
         starts = np.flatnonzero(np.r_[True, e_block[1:] != e_block[:-1]]) if e_block.size else np.zeros(0, np.int64)
-        no_power = ~inp.block_power_available
-        grid = np.where(no_power & (inp.block_grid_power_ordinal > 0),
-                        np.maximum(inp.block_grid_power_ordinal, inp.as_of_ordinal), 0)  # fmt: skip
+        grid = block_grid(inp)
         for name, value in (("e_block", e_block), ("e_line", e_line), ("starts", starts), ("grid", grid),
                             ("gated", e_block[starts])):  # fmt: skip
             object.__setattr__(self, name, value)
@@ -390,10 +400,11 @@ def _drivers(
     return tuple(out)
 
 
-def _quarter_bands(inp: ForecastInput, go: np.ndarray) -> tuple[QuarterBand, ...]:
-    if inp.n_blocks == 0:
+def quarter_bands(planned: np.ndarray, mw: np.ndarray, go: np.ndarray) -> tuple[QuarterBand, ...]:
+    """MW live at each quarter's end as a band over the draws; `go` is (draws, blocks) go-live ordinals and
+    the blocks may come from several programs (the portfolio adds them draw by draw)."""
+    if planned.size == 0:
         return ()
-    planned = inp.block_planned_ordinal
     tail = _quantiles(go)[-1]  # the blocks' P90: the band runs to the last of them
     dated_go, dated_tail = go[go < UNSCHEDULED], tail[tail < UNSCHEDULED]
     first = int(min(planned.min(), dated_go.min(initial=UNSCHEDULED)))
@@ -402,23 +413,29 @@ def _quarter_bands(inp: ForecastInput, go: np.ndarray) -> tuple[QuarterBand, ...
     rows = []
     while (year, q) <= last:
         end = quarter_end(year, q)
-        live_mw = (go <= end.toordinal()) @ inp.block_mw
+        live_mw = (go <= end.toordinal()) @ mw
         p10, p50, p90 = np.quantile(live_mw, (0.1, 0.5, 0.9), method="inverted_cdf")
-        planned_mw = float(inp.block_mw[planned <= end.toordinal()].sum())
+        planned_mw = float(mw[planned <= end.toordinal()].sum())
         rows.append(QuarterBand(quarter_label(year, q), end, planned_mw, float(p10), float(p50), float(p90)))
         year, q = next_quarter(year, q)
     return tuple(rows)
+
+
+def check_line_suppliers(inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel) -> np.ndarray:
+    """`line_supplier` as int64, refused unless it gives every line a row of `slips`."""
+    line_supplier = np.asarray(line_supplier, dtype=np.int64).reshape(-1)
+    if line_supplier.size != inp.n_lines:
+        raise InvalidInput(f"line_supplier has {line_supplier.size} entries, expected {inp.n_lines}")
+    if line_supplier.size and (line_supplier.min() < 0 or line_supplier.max() >= slips.n_suppliers):
+        raise InvalidInput(f"line_supplier must index 0..{slips.n_suppliers - 1}")
+    return line_supplier
 
 
 def simulate_program(
     inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel, settings: RiskSettings = RiskSettings()
 ) -> ProgramRisk:
     """Draw the program's go-live `settings.draws` times; `line_supplier[l]` is line l's row in `slips`."""
-    line_supplier = np.asarray(line_supplier, dtype=np.int64).reshape(-1)
-    if line_supplier.size != inp.n_lines:
-        raise InvalidInput(f"line_supplier has {line_supplier.size} entries, expected {inp.n_lines}")
-    if line_supplier.size and (line_supplier.min() < 0 or line_supplier.max() >= slips.n_suppliers):
-        raise InvalidInput(f"line_supplier must index 0..{slips.n_suppliers - 1}")
+    line_supplier = check_line_suppliers(inp, line_supplier, slips)
     plan = _prepare(inp, line_supplier)
     rng = np.random.default_rng(settings.seed)
     arrival = np.concatenate(
@@ -471,9 +488,49 @@ def simulate_program(
         p80=_date(int(pq[1])),
         p90=_date(int(pq[2])),
         prob_late=float((program > last_plan).mean()) if last_plan else 0.0,
-        mw_by_quarter=_quarter_bands(inp, go),
+        mw_by_quarter=quarter_bands(inp.block_planned_ordinal, inp.block_mw, go),
         supplier_drivers=supplier_drivers,
         line_drivers=line_drivers,
         line_arrival=arrival,
         block_go_live=go,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioRisk:
+    settings: RiskSettings
+    shared_suppliers: bool  # one supplier's slip hits every program it serves in the same draw
+    mw_by_quarter: tuple[QuarterBand, ...]  # MW live across the programs, a band over the draws
+    program_go_live: np.ndarray  # (draws, programs) each program's last block, UNSCHEDULED = undatable
+
+
+def simulate_portfolio(
+    programs: list[tuple[ForecastInput, np.ndarray]],
+    slips: SlipModel,
+    settings: RiskSettings = RiskSettings(),
+    *,
+    shared_suppliers: bool = True,
+) -> PortfolioRisk:
+    """Draw several programs together: `programs` holds each one's input and line -> row of `slips` (one slip
+    model over every supplier of every program). In each draw a supplier has one shared quantile level for
+    all the programs it serves (`shared_suppliers`; False draws it per program, as if they were unrelated),
+    so a factory that slips delays every program at once and the portfolio's band is not narrowed by
+    pretending the programs are independent. MW live by quarter is added draw by draw, then banded."""
+    plans = [_prepare(inp, check_line_suppliers(inp, rows, slips)) for inp, rows in programs]
+    rng = np.random.default_rng(settings.seed)
+    chunks: list[list[np.ndarray]] = [[] for _ in programs]
+    for start in range(0, settings.draws, settings.chunk):
+        n = min(settings.chunk, settings.draws - start)
+        shared = shared_levels(rng, n, slips.n_suppliers) if shared_suppliers else None
+        for k, plan in enumerate(plans):
+            chunks[k].append(_draw_arrivals(plan, slips, rng, n, settings.supplier_share, shared))
+    go = [_Blocks(inp).go_live(_ready(plan, np.concatenate(arrivals)))
+          for (inp, _), plan, arrivals in zip(programs, plans, chunks, strict=True)]  # fmt: skip
+    last = np.zeros((settings.draws, len(go)), np.int64)
+    for k, g in enumerate(go):
+        if g.shape[1]:
+            last[:, k] = g.max(axis=1)
+    planned = np.concatenate([inp.block_planned_ordinal for inp, _ in programs] or [np.zeros(0, np.int64)])
+    mw = np.concatenate([inp.block_mw for inp, _ in programs] or [np.zeros(0)])
+    all_go = np.concatenate(go, axis=1) if go else np.zeros((settings.draws, 0), np.int64)
+    return PortfolioRisk(settings, shared_suppliers, quarter_bands(planned, mw, all_go), last)

@@ -100,6 +100,7 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
             "model_p10",
             "model_p50",
             "model_p90",
+            "grid_energised",
         )
     )
     b_ids = np.array([b[0] for b in blocks], dtype=np.int64)
@@ -197,6 +198,7 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         block_commissioning_days=np.array([b[4] for b in blocks], dtype=np.int64),
         block_power_available=np.array([b[5] for b in blocks], dtype=bool),
         block_grid_power_ordinal=np.full(len(blocks), grid, dtype=np.int64),
+        block_grid_energised=np.array([b[11] for b in blocks], dtype=bool),
         block_live_ordinal=np.array([b[6].toordinal() if b[6] else 0 for b in blocks], dtype=np.int64),
     )
     return Program(
@@ -265,6 +267,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
             "at_risk": b.at_risk,
             "is_live": b.is_live,
             "power_available": b.power_available,
+            "grid_energised": bool(program.inp.block_grid_energised[b.block_idx]),
             "power_forecast": b.power_forecast,
             "binding": _binding(b.binding, labels),
             **_model_band(b.planned_go_live, program.block_model_band[b.block_idx]),

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from orchestration.domain.dates import UNSCHEDULED, from_ordinal
 from orchestration.domain.forecast import forecast_program
-from orchestration.domain.risk import Driver, ProgramRisk, RiskSettings, simulate_program
+from orchestration.domain.risk import Driver, ProgramRisk, RiskSettings, simulate_portfolio, simulate_program
 from orchestration.models import BuildProject, ContractLine, Supplier
 from orchestration.services.forecast import Program, program_load
 from orchestration.services.scorecards import supplier_slip_model
@@ -38,13 +38,17 @@ class Simulation:
     supplier_of_row: dict[int, int]  # slip-model row -> supplier id
 
 
+def _line_rows(program: Program, row: dict[int, int]) -> np.ndarray:
+    return np.array([row[s] for s in program.line_supplier_ids.tolist()], dtype=np.int64)
+
+
 def program_simulate(*, project: BuildProject, as_of: date | None = None,
                      params: RiskSettings | None = None) -> Simulation:  # fmt: skip
     """Load the program as the forecast does and simulate it."""
     program = program_load(project=project, as_of=as_of)
     supplier_ids = sorted(set(program.line_supplier_ids.tolist()))
     model, row = supplier_slip_model(supplier_ids=supplier_ids)
-    line_rows = np.array([row[s] for s in program.line_supplier_ids.tolist()], dtype=np.int64)
+    line_rows = _line_rows(program, row)
     risk = simulate_program(program.inp, line_rows, model, params or risk_settings())
     evidence = {
         pk: {
@@ -179,3 +183,25 @@ def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: 
             )
     return {"supplier_id": supplier.pk, "as_of": as_of_used, "draws": draws, "seed": seed, "source": RISK_SOURCE,
             "lines": lines}  # fmt: skip
+
+
+def portfolio_band(*, projects: list[BuildProject], as_of: date | None = None, draws: int = 2000,
+                   seed: int = 0) -> dict:  # fmt: skip
+    """MW live by quarter across the programs as one Monte Carlo band: every program drawn in the same draws,
+    each supplier with one slip level per draw for all the programs it serves (domain.risk.simulate_portfolio)."""
+    programs = [program_load(project=p, as_of=as_of) for p in projects]
+    supplier_ids = sorted({s for program in programs for s in program.line_supplier_ids.tolist()})
+    model, row = supplier_slip_model(supplier_ids=supplier_ids)
+    params = risk_settings(draws=draws, seed=seed)
+    band = simulate_portfolio([(p.inp, _line_rows(p, row)) for p in programs], model, params)
+    return {
+        "draws": params.draws,
+        "seed": params.seed,
+        "supplier_share": params.supplier_share,
+        "source": f"{RISK_SOURCE}; every program in the same draws, one slip level per supplier and draw",
+        "quarters": [
+            {"quarter": q.quarter, "quarter_end": q.quarter_end, "planned_mw_cumulative": q.planned_mw_cumulative,
+             "mw_p10": q.mw_p10, "mw_p50": q.mw_p50, "mw_p90": q.mw_p90}
+            for q in band.mw_by_quarter
+        ],
+    }  # fmt: skip
