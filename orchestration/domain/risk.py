@@ -25,6 +25,7 @@ over-scheduled lines (more quantity than required) sort their events per draw.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,7 +35,7 @@ from .dates import UNSCHEDULED, from_ordinal, next_quarter, quarter_end, quarter
 from .errors import InvalidInput
 from .forecast import block_grid, bridge_power, compute_core
 from .forecast_input import ForecastInput, to_milli
-from .scorecards import SLIP_LEVELS, SlipModel
+from .scorecards import SlipModel
 
 PERCENTILES = (0.5, 0.8, 0.9)
 MAX_DRAWS = 20_000
@@ -46,15 +47,16 @@ class RiskSettings:
     seed: int = 0
     supplier_share: float = 0.7
     drivers: int = 10  # suppliers and lines evaluated for the tornado (by criticality)
-    chunk: int = 250  # draws simulated at once (bounds memory: chunk x open deliveries)
+    chunk: int = 250  # draws simulated at once (bounds memory: threads x chunk x open deliveries)
+    threads: int = 2  # chunks computed at once; the answer does not depend on it
 
     def __post_init__(self) -> None:
         if not 1 <= self.draws <= MAX_DRAWS:
             raise InvalidInput(f"draws must be within 1..{MAX_DRAWS}")
         if not 0.0 <= self.supplier_share <= 1.0:
             raise InvalidInput("supplier_share must be within 0..1")
-        if self.drivers < 0 or self.chunk < 1:
-            raise InvalidInput("drivers must be >= 0 and chunk >= 1")
+        if self.drivers < 0 or self.chunk < 1 or not 1 <= self.threads <= 16:
+            raise InvalidInput("drivers must be >= 0, chunk >= 1 and threads within 1..16")
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,9 @@ class _Plan:
     nominal_arrival: np.ndarray  # (L,) zero-slip arrival (the forecast without de-rate)
     nominal_ready: np.ndarray
     s_committed: np.ndarray  # (S,) slippable open deliveries, sorted by line
-    s_supplier: np.ndarray
-    s_table_base: np.ndarray  # int32: the supplier's row offset in the flattened slip table
+    s_runs: tuple[tuple[int, int, int], ...]  # (slip-model row, first, end): the columns of each supplier
     s_line: np.ndarray
-    simple_lines: np.ndarray  # lines whose arrival is the latest of their events
+    simple_lines: np.ndarray  # lines whose arrival is the latest of their events, in column order
     simple_starts: np.ndarray  # segment starts of the simple lines' deliveries in the s_ arrays
     simple_cols: np.ndarray  # columns of the s_ arrays that belong to simple lines
     simple_fixed: np.ndarray  # per simple line: the latest fixed event date (received, ETA), at least as_of
@@ -225,14 +226,21 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
     simple = moving & (total - smallest < required)  # every event is needed: arrival = the latest one
     general = moving & ~simple
 
+    # Columns sorted by supplier, then line (a line has one supplier): each supplier's deliveries are one
+    # run of columns, so a draw looks its slips up in that supplier's table row without a gather.
     s_idx = np.flatnonzero(slippable)
-    s_idx = s_idx[np.argsort(d_line[s_idx], kind="stable")]
+    line_supplier = np.asarray(line_supplier, dtype=np.int64)
+    s_idx = s_idx[np.lexsort((d_line[s_idx], line_supplier[d_line[s_idx]]))]
     s_line = d_line[s_idx]
+    s_supplier = line_supplier[s_line]
+    run_starts = np.flatnonzero(np.r_[True, s_supplier[1:] != s_supplier[:-1]]) if s_idx.size else np.zeros(0, int)
+    run_ends = np.r_[run_starts[1:], s_idx.size][: run_starts.size]
+    s_runs = tuple(zip(s_supplier[run_starts].tolist(), run_starts.tolist(), run_ends.tolist(), strict=True))
     in_simple = simple[s_line]
     simple_cols = np.flatnonzero(in_simple)
-    simple_lines = np.flatnonzero(simple)
     seg = s_line[simple_cols]
     simple_starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if seg.size else np.zeros(0, np.int64)
+    simple_lines = seg[simple_starts]
     fixed_max = np.full(n_lines, as_of, dtype=np.int64)
     np.maximum.at(fixed_max, f_line, f_date)
 
@@ -253,8 +261,7 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
         nominal_arrival=nominal.line_arrival.astype(np.int32),
         nominal_ready=nominal.line_ready.astype(np.int32),
         s_committed=committed[s_idx].astype(np.int32),
-        s_supplier=np.asarray(line_supplier, dtype=np.int64)[s_line],
-        s_table_base=(np.asarray(line_supplier, dtype=np.int32)[s_line] * SLIP_LEVELS).astype(np.int32),
+        s_runs=s_runs,
         s_line=s_line,
         simple_lines=simple_lines,
         simple_starts=simple_starts,
@@ -272,30 +279,49 @@ def shared_levels(rng: np.random.Generator, n: int, n_suppliers: int) -> np.ndar
     return np.frombuffer(rng.bytes(n * n_suppliers), dtype=np.uint8).reshape(n, n_suppliers)
 
 
-def _draw_arrivals(
-    plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float, shared: np.ndarray | None = None
-) -> np.ndarray:
-    """(n, L) line arrival ordinals for n draws. `shared`: the suppliers' shared levels of these draws when
-    several programs must see the same supplier slip (the portfolio); drawn here otherwise."""
+@dataclass(frozen=True, eq=False)
+class _Randoms:
+    """One chunk's random bytes for one program: drawn on the calling thread in a fixed order, so the answer
+    does not depend on how many threads do the arithmetic."""
+
+    own: np.ndarray  # (n, S) uint8: each delivery's own quantile level
+    shared: np.ndarray | None  # (n, suppliers) uint8: each supplier's shared level (None: share 0)
+    take: np.ndarray | None  # (n, S) uint8: below round(share * 256) = the delivery takes the shared level
+
+
+def _randoms(
+    plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float, shared: np.ndarray | None
+) -> _Randoms:
+    """`shared`: the suppliers' levels of these draws when several programs must see the same supplier slip
+    (the portfolio); drawn here otherwise."""
     s_count = plan.s_committed.size
-    arrival = np.broadcast_to(plan.nominal_arrival, (n, plan.nominal_arrival.size)).copy()
     if s_count == 0:
-        return arrival
-    # One random byte per delivery picks its quantile level (SLIP_LEVELS = 256).
+        return _Randoms(np.zeros((n, 0), np.uint8), None, None)
     own = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count)
-    if share > 0:
-        if shared is None:
-            shared = shared_levels(rng, n, slips.n_suppliers)
-        take = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count) < round(share * 256)
-        # level = take ? shared : own, as a branch-free byte blend (about twice as fast as np.where here)
-        level = np.bitwise_xor(own, shared[:, plan.s_supplier])
-        level &= take.view(np.uint8) * np.uint8(255)
-        level ^= own
-    else:
-        level = own
+    if share <= 0:
+        return _Randoms(own, None, None)
+    if shared is None:
+        shared = shared_levels(rng, n, slips.n_suppliers)
+    return _Randoms(own, shared, np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count))
+
+
+def _arrivals(plan: _Plan, slips: SlipModel, randoms: _Randoms, share: float) -> np.ndarray:
+    """(n, L) line arrival ordinals for one chunk of draws (numpy only: safe to run on several threads)."""
+    own = randoms.own
+    arrival = np.broadcast_to(plan.nominal_arrival, (own.shape[0], plan.nominal_arrival.size)).copy()
+    if own.shape[1] == 0:
+        return arrival
+    take = None if randoms.take is None else (randoms.take < round(share * 256)).view(np.uint8) * np.uint8(255)
     # int32 throughout: ordinals and UNSCHEDULED fit, and half the memory traffic of int64.
-    index = np.add(level, plan.s_table_base, dtype=np.int32)
-    dates = slips.table.reshape(-1)[index]
+    dates = np.empty(own.shape, dtype=np.int32)
+    for row, first, end in plan.s_runs:
+        level = own[:, first:end]
+        if take is not None:
+            # level = take ? shared : own, as a branch-free byte blend (about twice as fast as np.where here)
+            level = np.bitwise_xor(level, randoms.shared[:, row, None])
+            level &= take[:, first:end]
+            level ^= own[:, first:end]
+        dates[:, first:end] = np.take(slips.table[row], level)
     dates += plan.s_committed
     np.maximum(dates, plan.as_of, out=dates)
     if plan.simple_lines.size:
@@ -304,6 +330,29 @@ def _draw_arrivals(
     for group in plan.over:
         arrival[:, group.lines] = group.arrival(dates)
     return arrival
+
+
+def _draw_arrivals(
+    plans: list[_Plan], slips: SlipModel, settings: RiskSettings, pool: Executor, *, shared_suppliers: bool = False
+) -> list[np.ndarray]:
+    """(draws, L) line arrivals of each plan. Chunks of `settings.chunk` draws; the random bytes are drawn in
+    order here and the arithmetic of `settings.threads` chunks runs at once on as many threads (numpy releases
+    the GIL), which bounds memory to threads x chunk x open deliveries. `shared_suppliers`: every plan sees
+    the same shared level of a supplier in a draw."""
+    rng = np.random.default_rng(settings.seed)
+    share = settings.supplier_share
+    starts = list(range(0, settings.draws, settings.chunk))
+    out: list[list[np.ndarray]] = [[] for _ in plans]
+    for first in range(0, len(starts), settings.threads):
+        jobs = []
+        for start in starts[first : first + settings.threads]:
+            n = min(settings.chunk, settings.draws - start)
+            shared = shared_levels(rng, n, slips.n_suppliers) if shared_suppliers and share > 0 else None
+            jobs.extend((k, _randoms(plan, slips, rng, n, share, shared)) for k, plan in enumerate(plans))
+        done = pool.map(lambda job: _arrivals(plans[job[0]], slips, job[1], share), jobs)
+        for (k, _), arrival in zip(jobs, done, strict=True):
+            out[k].append(arrival)
+    return [np.concatenate(chunks) for chunks in out]
 
 
 def _ready(plan: _Plan, arrival: np.ndarray) -> np.ndarray:
@@ -376,9 +425,17 @@ class _Blocks:
 
 
 def _drivers(
-    keys: np.ndarray, binding_key: np.ndarray, lines_of, blocks: _Blocks, ready, go, plan: _Plan, settings
+    keys: np.ndarray,
+    binding_key: np.ndarray,
+    lines_of,
+    blocks: _Blocks,
+    ready,
+    go,
+    plan: _Plan,
+    settings,
+    pool: Executor,
 ) -> tuple[Driver, ...]:
-    """The tornado bars of the most critical keys (suppliers or lines)."""
+    """The tornado bars of the most critical keys (suppliers or lines), computed on the pool's threads."""
     if go.shape[1] == 0:
         return ()
     draws = go.shape[0]
@@ -387,15 +444,17 @@ def _drivers(
     bound = binding_key[binding_key >= 0]
     counts = np.bincount(bound, minlength=int(keys.max(initial=-1)) + 1) if bound.size else np.zeros(0, np.int64)
     candidates = np.argsort(-counts, kind="stable")[: settings.drivers]
-    out = []
-    for key in candidates[counts[candidates] > 0].tolist():
+
+    def bar(key: int) -> Driver:
         lines = lines_of(key)
         touched = np.unique(blocks.e_block[np.isin(blocks.e_line, lines)])
         go_kept = go.copy()
         go_kept[:, touched] = blocks.go_live(ready, touched, (lines, plan.nominal_ready[lines]))[:, touched]
         p80_kept = int(_quantiles(go_kept.max(axis=1), (0.8,))[0])
         dated = p80 < UNSCHEDULED and p80_kept < UNSCHEDULED
-        out.append(Driver(key, float(counts[key] / draws), _date(p80_kept), p80 - p80_kept if dated else None))
+        return Driver(key, float(counts[key] / draws), _date(p80_kept), p80 - p80_kept if dated else None)
+
+    out = list(pool.map(bar, candidates[counts[candidates] > 0].tolist()))
     out.sort(key=lambda d: (-(d.p80_days if d.p80_days is not None else 10**9), -d.criticality, d.key))
     return tuple(out)
 
@@ -437,11 +496,15 @@ def simulate_program(
     """Draw the program's go-live `settings.draws` times; `line_supplier[l]` is line l's row in `slips`."""
     line_supplier = check_line_suppliers(inp, line_supplier, slips)
     plan = _prepare(inp, line_supplier)
-    rng = np.random.default_rng(settings.seed)
-    arrival = np.concatenate(
-        [_draw_arrivals(plan, slips, rng, min(settings.chunk, settings.draws - start), settings.supplier_share)
-         for start in range(0, settings.draws, settings.chunk)]
-    )  # fmt: skip
+    with ThreadPoolExecutor(max_workers=settings.threads) as pool:
+        return _program_risk(inp, line_supplier, slips, settings, plan, pool)
+
+
+def _program_risk(
+    inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel, settings: RiskSettings, plan: _Plan,
+    pool: Executor,
+) -> ProgramRisk:  # fmt: skip
+    (arrival,) = _draw_arrivals([plan], slips, settings, pool)
     ready = _ready(plan, arrival)
     blocks = _Blocks(inp)
     go = blocks.go_live(ready)
@@ -471,13 +534,13 @@ def simulate_program(
 
     binding = blocks.binding_line(ready, go) if inp.n_blocks else np.full(settings.draws, -1)
     line_drivers = _drivers(
-        np.arange(inp.n_lines), binding, lambda key: np.array([key]), blocks, ready, go, plan, settings
+        np.arange(inp.n_lines), binding, lambda key: np.array([key]), blocks, ready, go, plan, settings, pool
     )
     binding_supplier = np.full_like(binding, -1)
     binding_supplier[binding >= 0] = line_supplier[binding[binding >= 0]]
     supplier_drivers = _drivers(
         np.arange(slips.n_suppliers), binding_supplier, lambda key: np.flatnonzero(line_supplier == key),
-        blocks, ready, go, plan, settings,
+        blocks, ready, go, plan, settings, pool,
     )  # fmt: skip
     return ProgramRisk(
         as_of=date.fromordinal(inp.as_of_ordinal),
@@ -517,15 +580,10 @@ def simulate_portfolio(
     so a factory that slips delays every program at once and the portfolio's band is not narrowed by
     pretending the programs are independent. MW live by quarter is added draw by draw, then banded."""
     plans = [_prepare(inp, check_line_suppliers(inp, rows, slips)) for inp, rows in programs]
-    rng = np.random.default_rng(settings.seed)
-    chunks: list[list[np.ndarray]] = [[] for _ in programs]
-    for start in range(0, settings.draws, settings.chunk):
-        n = min(settings.chunk, settings.draws - start)
-        shared = shared_levels(rng, n, slips.n_suppliers) if shared_suppliers else None
-        for k, plan in enumerate(plans):
-            chunks[k].append(_draw_arrivals(plan, slips, rng, n, settings.supplier_share, shared))
-    go = [_Blocks(inp).go_live(_ready(plan, np.concatenate(arrivals)))
-          for (inp, _), plan, arrivals in zip(programs, plans, chunks, strict=True)]  # fmt: skip
+    with ThreadPoolExecutor(max_workers=settings.threads) as pool:
+        arrivals = _draw_arrivals(plans, slips, settings, pool, shared_suppliers=shared_suppliers)
+    go = [_Blocks(inp).go_live(_ready(plan, arrival))
+          for (inp, _), plan, arrival in zip(programs, plans, arrivals, strict=True)]  # fmt: skip
     last = np.zeros((settings.draws, len(go)), np.int64)
     for k, g in enumerate(go):
         if g.shape[1]:
