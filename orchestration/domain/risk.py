@@ -47,8 +47,10 @@ class RiskSettings:
     seed: int = 0
     supplier_share: float = 0.7
     drivers: int = 10  # suppliers and lines evaluated for the tornado (by criticality)
-    chunk: int = 250  # draws simulated at once (bounds memory: threads x chunk x open deliveries)
-    threads: int = 2  # chunks computed at once; the answer does not depend on it
+    # Draws simulated at once. 100 keeps a chunk's (draws x open deliveries) arrays near the CPU caches: 20-25 %
+    # less CPU than 250 on the 1 GW benchmark (docs/performance.md). Memory: threads x chunk x open deliveries.
+    chunk: int = 100
+    threads: int = 1  # chunks computed at once on a thread pool; the answer does not depend on it
 
     def __post_init__(self) -> None:
         if not 1 <= self.draws <= MAX_DRAWS:
