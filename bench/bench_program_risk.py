@@ -83,7 +83,7 @@ def main() -> None:
         f"{inp.n_deliveries} deliveries, {model.n_suppliers} suppliers; {args.draws} draws (seed {args.seed}); "
         f"as of {date.fromordinal(AS_OF)}"
     )
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}; {os.cpu_count()} cores, {args.threads} threads")
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}; {os.cpu_count()} cores, {args.threads} thread(s)")
     print(
         f"program go-live: deterministic {det.project_go_live}; Monte Carlo P50 {risk.p50}, P80 {risk.p80}, "
         f"P90 {risk.p90}; P(later than plan {risk.planned_go_live}) {risk.prob_late:.2f}"

@@ -65,6 +65,8 @@ def test_neither_path_is_a_409_naming_both_then_the_grid_energised_lets_the_bloc
     row = next(b for b in project_forecast(project=program.project)["blocks"] if b["id"] == block.pk)
     assert row["grid_energised"] is True
     assert client.get(f"{base}/").json()["grid_energised"] is True
+    listed = client.get("/api/v1/blocks/", {"grid_energised": "true"}).json()
+    assert [b["id"] for b in listed.get("results", listed)] == [block.pk]
 
 
 def test_generation_installed_is_the_other_path(program, planner):
