@@ -17,6 +17,9 @@ slip rank with probability `supplier_share`², and slips of different suppliers 
 a supplier or line that sets the program's go-live in at least one draw can move it; the candidates are the
 ones that do so most often (their *criticality*: the share of draws in which they set it).
 
+**Portfolio** (`simulate_portfolio`): several programs in the same draws, a supplier's shared level common to
+every program it serves, MW live by quarter added draw by draw before the band is read.
+
 Lines are computed three ways, all exact: lines with nothing open to slip keep the forecast's date; lines
 that need every scheduled quantity arrive at the latest of their events (a max over draws x deliveries);
 over-scheduled lines (more quantity than required) sort their events per draw.
@@ -186,7 +189,7 @@ class _Plan:
     as_of: int
     nominal_arrival: np.ndarray  # (L,) zero-slip arrival (the forecast without de-rate)
     nominal_ready: np.ndarray
-    s_committed: np.ndarray  # (S,) slippable open deliveries, sorted by line
+    s_committed: np.ndarray  # (S,) slippable open deliveries, sorted by supplier, then line
     s_runs: tuple[tuple[int, int, int], ...]  # (slip-model row, first, end): the columns of each supplier
     s_line: np.ndarray
     simple_lines: np.ndarray  # lines whose arrival is the latest of their events, in column order

@@ -14,7 +14,14 @@ import numpy as np
 
 from orchestration.domain.dates import UNSCHEDULED, from_ordinal
 from orchestration.domain.forecast import forecast_program
-from orchestration.domain.risk import Driver, ProgramRisk, RiskSettings, simulate_portfolio, simulate_program
+from orchestration.domain.risk import (
+    Driver,
+    ProgramRisk,
+    QuarterBand,
+    RiskSettings,
+    simulate_portfolio,
+    simulate_program,
+)
 from orchestration.models import BuildProject, ContractLine, Supplier
 from orchestration.services.forecast import Program, program_load
 from orchestration.services.scorecards import RiskFits, supplier_slip_model
@@ -75,6 +82,11 @@ def line_info(line_ids: list[int]) -> dict[int, dict]:
     }  # fmt: skip
 
 
+def _band_rows(quarters: tuple[QuarterBand, ...]) -> list[dict]:
+    return [{"quarter": q.quarter, "quarter_end": q.quarter_end, "planned_mw_cumulative": q.planned_mw_cumulative,
+             "mw_p10": q.mw_p10, "mw_p50": q.mw_p50, "mw_p90": q.mw_p90} for q in quarters]  # fmt: skip
+
+
 def _driver(driver: Driver, label: dict) -> dict:
     return {**label, "criticality": driver.criticality, "p80_without": driver.p80_without, "p80_days": driver.p80_days}
 
@@ -120,17 +132,7 @@ def risk_as_data(sim: Simulation) -> dict:
         "p90": risk.p90,
         "prob_late": risk.prob_late,
         "blocks": blocks,
-        "mw_live_by_quarter": [
-            {
-                "quarter": q.quarter,
-                "quarter_end": q.quarter_end,
-                "planned_mw_cumulative": q.planned_mw_cumulative,
-                "mw_p10": q.mw_p10,
-                "mw_p50": q.mw_p50,
-                "mw_p90": q.mw_p90,
-            }
-            for q in risk.mw_by_quarter
-        ],  # fmt: skip
+        "mw_live_by_quarter": _band_rows(risk.mw_by_quarter),
         "supplier_drivers": [
             _driver(
                 d,
@@ -202,9 +204,5 @@ def portfolio_band(*, projects: list[BuildProject], as_of: date | None = None, d
         "supplier_share": params.supplier_share,
         "fit": fits.as_data(),
         "source": f"{RISK_SOURCE}; every program in the same draws, one slip level per supplier and draw",
-        "quarters": [
-            {"quarter": q.quarter, "quarter_end": q.quarter_end, "planned_mw_cumulative": q.planned_mw_cumulative,
-             "mw_p10": q.mw_p10, "mw_p50": q.mw_p50, "mw_p90": q.mw_p90}
-            for q in band.mw_by_quarter
-        ],
-    }  # fmt: skip
+        "quarters": _band_rows(band.mw_by_quarter),
+    }
