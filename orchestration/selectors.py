@@ -173,7 +173,7 @@ def baseline_list(*, scope: Scope) -> QuerySet[ProgramBaseline]:
 
 BLOCK_COLUMNS = (
     "pk", "index", "planned_go_live", "mw", "commissioning_days", "power_available", "live_on", "state",
-    "model_p10", "model_p50", "model_p90",
+    "model_p10", "model_p50", "model_p90", "grid_energised",
 )  # fmt: skip
 LINE_COLUMNS = (
     "pk", "quantity", "category", "install_days", "contract__supplier_id", "unit_value", "contract__currency",

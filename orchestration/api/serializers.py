@@ -74,7 +74,7 @@ class BlockSerializer(serializers.ModelSerializer):
         model = CapacityBlock
         fields = (
             "id", "project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
-            "power_available", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
+            "power_available", "grid_energised", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
             "forecast_days_late", "forecast_binding", "model_block", "model_p10", "model_p50", "model_p90",
             "before_model_p10",
         )  # fmt: skip
@@ -193,6 +193,9 @@ class BlockTransitionSerializer(serializers.Serializer):
 
 class BlockFactsSerializer(serializers.Serializer):
     power_available = serializers.BooleanField(required=False)
+    grid_energised = serializers.BooleanField(
+        required=False, help_text="The utility has energised the block: its on-site generation no longer gates it."
+    )
     cooling_ready = serializers.BooleanField(required=False)
     commissioning_passed = serializers.BooleanField(required=False)
     reason = serializers.CharField(max_length=2000)
@@ -244,6 +247,7 @@ class BlockForecastSerializer(serializers.Serializer):
     at_risk = serializers.BooleanField()
     is_live = serializers.BooleanField()
     power_available = serializers.BooleanField()
+    grid_energised = serializers.BooleanField(help_text="The grid has energised the block (a recorded fact).")
     power_forecast = serializers.DateField(allow_null=True)
     binding = BindingSerializer(allow_null=True)
     model_p10 = serializers.DateField(allow_null=True, help_text="The site model's go-live band for the block.")

@@ -143,6 +143,7 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         block_commissioning_days=np.array(blocks["commissioning_days"], dtype=np.int64),
         block_power_available=np.array(blocks["power_available"], dtype=bool),
         block_grid_power_ordinal=np.full(n_blocks, grid, dtype=np.int64),
+        block_grid_energised=np.array(blocks["grid_energised"], dtype=bool),
         block_live_ordinal=ordinals(blocks["live_on"]),
     )
     return Program(
@@ -211,6 +212,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
             "at_risk": b.at_risk,
             "is_live": b.is_live,
             "power_available": b.power_available,
+            "grid_energised": bool(program.inp.block_grid_energised[b.block_idx]),
             "power_forecast": b.power_forecast,
             "binding": _binding(b.binding, labels),
             **_model_band(b.planned_go_live, program.block_model_band[b.block_idx]),

@@ -11,7 +11,7 @@ from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_prog
 from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
 from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
-from orchestration.services.risk import project_risk
+from orchestration.services.risk import portfolio_band, project_risk
 from orchestration.site_selection import site_pick
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,12 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
     top = risk["supplier_drivers"][0]
     assert f"  1. {top['supplier']} ({top['category']}): +{top['p80_days']} d on P80" in report
     assert "Cost of the current slips" in report and "GPU-months not delivered" in report
+    share = risk["fit"]["supplier_share"]
+    assert f"within-supplier share {share['value']:.2f} (" in report
+    band = portfolio_band(projects=[project])  # one program: the band is its own MW band
+    assert [q["mw_p50"] for q in band["quarters"]] == [q["mw_p50"] for q in risk["mw_live_by_quarter"]]
+    last = next(q for q in band["quarters"] if q["planned_mw_cumulative"] == project.target_mw)
+    assert f"MW live P10 {last['mw_p10']:,.0f}, P50 {last['mw_p50']:,.0f}, P90 {last['mw_p90']:,.0f}" in report
 
     block = project.blocks.get(index=5)
     early = block.model_p10 - timedelta(days=200)
