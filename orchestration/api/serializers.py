@@ -191,13 +191,18 @@ class BlockTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class OptionalFactField(serializers.BooleanField):
+    # DRF reads a boolean missing from a form post as false; a fact not sent must stay as it is.
+    default_empty_html = serializers.empty
+
+
 class BlockFactsSerializer(serializers.Serializer):
-    power_available = serializers.BooleanField(required=False)
-    grid_energised = serializers.BooleanField(
+    power_available = OptionalFactField(required=False)
+    grid_energised = OptionalFactField(
         required=False, help_text="The utility has energised the block: its on-site generation no longer gates it."
     )
-    cooling_ready = serializers.BooleanField(required=False)
-    commissioning_passed = serializers.BooleanField(required=False)
+    cooling_ready = OptionalFactField(required=False)
+    commissioning_passed = OptionalFactField(required=False)
     reason = serializers.CharField(max_length=2000)
 
     def validate(self, attrs):

@@ -91,3 +91,16 @@ def test_grid_energised_must_be_a_boolean_and_needs_a_reason(program, planner):
     assert bad.status_code == 400 and bad.json()["field"] == "grid_energised"
     no_reason = client.post(f"/api/v1/blocks/{block.pk}/facts/", {"grid_energised": True})
     assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
+
+
+def test_a_form_post_of_one_fact_leaves_the_others_as_they_are(program, planner):
+    block = program.blocks[0]
+    client = APIClient()
+    client.force_authenticate(planner)
+    base = f"/api/v1/blocks/{block.pk}/facts/"
+    assert client.post(base, {"power_available": True, "reason": "feeder live"}, format="json").status_code == 200
+    # a browser form or multipart post sends only the field it sets; a missing checkbox is not "false"
+    response = client.post(base, {"cooling_ready": "true", "reason": "chillers running"}, format="multipart")
+    assert response.status_code == 200, response.json()
+    block.refresh_from_db()
+    assert (block.power_available, block.cooling_ready, block.grid_energised) == (True, True, False)
