@@ -35,6 +35,7 @@ from sitesel.domain.errors import InvalidScenario
 from sitesel.models import Scenario, ScoringRun
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
+from sitesel.web import base_map
 from sitesel.web import selectors as web_selectors
 from sitesel.web.compare import go_live
 from sitesel.web.explain import RANK_CLASSES
@@ -114,8 +115,14 @@ def site_map(request):
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
         "credits": all_attributions(),
+        "base_layers": BASE_LAYERS,
+        "base_credits": (base_map.GEONAMES_CREDIT, base_map.NATURAL_EARTH_CREDIT),
     }
     return render(request, "sitesel/web/map.html", context)
+
+
+# The base's legend entries (the map's toggles): the context files, then our counties layer.
+BASE_LAYERS = [*base_map.CONTEXT_KINDS.items(), ("counties", "County lines (from zoom 7)")]
 
 
 def _feature_collection(features: list[dict]) -> HttpResponse:
@@ -178,6 +185,27 @@ def map_overlay(request, kind: str):
     return _feature_collection(
         [{"geometry": g, "properties": {"name": n, "voltage_kv": v, "capacity_mw": c}} for n, v, c, g in rows]
     )
+
+
+@internal_page
+@require_GET
+def map_context(request, kind: str):
+    """One layer of the offline geography base (fixtures/context/), gzipped when the browser accepts it and
+    cached by the browser for a day (the files change only with a release; the ETag answers a revalidation)."""
+    if kind not in base_map.CONTEXT_KINDS:
+        raise Http404("no such base layer")
+    layer = base_map.context_file(kind)
+    if request.headers.get("If-None-Match") == layer.etag:
+        response = HttpResponse(status=304)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(layer.gzipped, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(layer.body, content_type="application/geo+json")
+    response["ETag"] = layer.etag
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 FACT_ROWS = (
