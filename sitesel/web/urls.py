@@ -15,4 +15,5 @@ urlpatterns = [
     path("compare/", compare.compare, name="compare"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run-detail"),
+    path("runs/<int:pk>/cancel/", views.run_cancel, name="run-cancel"),
 ]
