@@ -7,12 +7,19 @@ succeeded national-screen run it scores one in this process at --cell-km (the sa
 runs), so the runs pages have a national run's results and ranking archive to (not) load. Each page is requested
 through Django's test client with the production settings (DEBUG off), signed in as a planner: once to warm the
 process's caches, then --repeats times; the table shows the median and the slowest, in milliseconds.
+
+A second table gives the bytes the map page costs a browser on first open (empty cache): the HTML, every script
+and stylesheet it names (WhiteNoise serves them gzipped: counted as `gzip -9` of the file) and the JSON the map
+fetches as it opens at national zoom (state boundaries; the geography base, gzipped by its view), with the totals
+with and without the geography base.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
+import re
 import statistics
 import sys
 import time
@@ -30,6 +37,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from config.api.roles import PLANNER_GROUP  # noqa: E402
@@ -43,6 +51,7 @@ from sitesel.services.scoring import (  # noqa: E402
     scoring_run_execute,
     scoring_run_finalize,
 )
+from sitesel.web.base_map import CONTEXT_KINDS  # noqa: E402
 
 
 def national_run(cell_km: float) -> ScoringRun:
@@ -55,6 +64,26 @@ def national_run(cell_km: float) -> ScoringRun:
     for index in scoring_run_execute(run_id=run.pk):
         scoring_chunk_compute(run_id=run.pk, index=index)
     return scoring_run_finalize(run_id=run.pk)
+
+
+BASE_ASSETS = ("/static/sitesel/web/context.js", "/static/sitesel/web/context.css")
+
+
+def map_bytes(client: Client) -> None:
+    page = client.get("/map/")
+    rows = [("/map/ (HTML)", len(page.content), False)]
+    for url in re.findall(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"', page.content.decode()):
+        body = Path(finders.find(url.removeprefix("/static/"))).read_bytes()
+        rows.append((url + " (gzip)", len(gzip.compress(body, 9)), url in BASE_ASSETS))
+    rows.append(("/map/boundaries.json", len(client.get("/map/boundaries.json").content), False))
+    for kind in CONTEXT_KINDS:
+        response = client.get(f"/map/context/{kind}.json", HTTP_ACCEPT_ENCODING="gzip")
+        rows.append((f"/map/context/{kind}.json (gzip)", len(response.content), True))
+    print(f"\n{'map page on first open':<58} {'bytes':>10}")
+    for url, size, base in rows:
+        print(f"{url:<58} {size:>10,}{' (geography base)' if base else ''}")
+    print(f"{'total without the geography base':<58} {sum(s for _, s, base in rows if not base):>10,}")
+    print(f"{'total with it':<58} {sum(s for _, s, _ in rows):>10,}")
 
 
 def main() -> None:
@@ -79,7 +108,8 @@ def main() -> None:
 
     pages = ["/", "/map/", "/map/?capacity=50", f"/sites/{top[0]}/", "/compare/?" + "&".join(f"sites={s}" for s in top),
              "/sites/", "/layers/", "/runs/", f"/runs/{run.pk}/", f"/runs/{national.pk}/", "/alerts/",
-             "/map/boundaries.json", "/map/overlays/hv_lines.json?bbox=-126,24,-66,50"]  # fmt: skip
+             "/map/boundaries.json", "/map/overlays/hv_lines.json?bbox=-126,24,-66,50",
+             "/map/context/places.json"]  # fmt: skip
     if project is not None:
         pages += ["/programs/", f"/programs/{project.pk}/"]
     print(f"national run {national.pk}: {national.results_count:,} results ({national.cell_size_km:g} km cells); "
@@ -94,6 +124,7 @@ def main() -> None:
             times.append(1000 * (time.perf_counter() - started))
             assert response.status_code == 200, (url, response.status_code)
         print(f"{url[:58]:<58} {statistics.median(times):>10.1f} {max(times):>8.1f}")
+    map_bytes(client)
 
 
 if __name__ == "__main__":

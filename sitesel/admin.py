@@ -26,7 +26,11 @@ MAP_CHANGE_FORM = "admin/sitesel/map_change_form.html"
 
 
 # Our base layer for every admin map (LEAFLET_CONFIG has TILES = [], so nothing is fetched from the internet).
-MAP_MEDIA = forms.Media(js=["sitesel/admin/boundaries.js"], css={"all": ["sitesel/admin/map.css"]})
+# The geography base (places, highways, rivers, lakes, urban areas) is the planner map's (sitesel/web/context.js).
+MAP_MEDIA = forms.Media(
+    js=["sitesel/web/context.js", "sitesel/admin/boundaries.js"],
+    css={"all": ["sitesel/admin/map.css", "sitesel/web/context.css"]},
+)
 
 
 class ReadOnlyMapWidget(LeafletWidget):

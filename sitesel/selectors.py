@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+import numpy as np
 from django.db.models import Q, QuerySet
 
-from sitesel.models import Feature, Layer, LayerVersion, ScoringResult, ScoringRun, Site, SiteStatusEvent
-from sitesel.scoring.store import chunk_detail, ranking_breakdown
+from sitesel.models import (
+    Feature,
+    Layer,
+    LayerVersion,
+    ScoringChunk,
+    ScoringResult,
+    ScoringRun,
+    Site,
+    SiteStatusEvent,
+)
+from sitesel.scoring.store import by_capacity, chunk_detail, clean, ranking_breakdown, unpack_chunks
 
 
 def site_list() -> QuerySet[Site]:
@@ -115,14 +127,11 @@ def reference_run(*, scenario_id: int | None = None, run_id: int | None = None) 
 
 
 def run_top_results(
-    *, run: ScoringRun, capacity_mw: float, limit: int = 50, state: str = "", min_score: float | None = None
+    *, run: ScoringRun, capacity_mw: float, limit: int = 50, results: QuerySet[ScoringResult] | None = None
 ) -> list[ScoringResult]:
-    """The best `limit` eligible results at one capacity, optionally in one state or above a score."""
-    results = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
-    if state:
-        results = results.filter(state=state)
-    if min_score is not None:
-        results = results.filter(score__gte=min_score)
+    """The best `limit` eligible results at one capacity, from `results` (a filtered set of the run's) if given."""
+    results = ScoringResult.objects.filter(run=run) if results is None else results
+    results = results.filter(capacity_mw=capacity_mw, eligible=True)
     return list(results.select_related("site").order_by("rank")[:limit])
 
 
@@ -139,3 +148,36 @@ def result_measures(result: ScoringResult) -> dict:
 def result_economics(result: ScoringResult) -> dict:
     """The result's full economics (capex breakdown, opex, labour, schedule), from its chunk archive."""
     return chunk_detail(result.run_id, result.chunk_index, result.chunk_row, result.capacity_mw, "economics")
+
+
+SPREAD_FIELDS = ("time_to_power_months_p10", "time_to_power_months_p90")
+
+
+def _chunk_spread(run_id: int, chunk_index: int) -> tuple[np.ndarray, list[dict[str, np.ndarray]]] | None:
+    payload = ScoringChunk.objects.filter(run_id=run_id, index=chunk_index).values_list("payload", flat=True).first()
+    if payload is None:  # a cancelled run's archives are deleted; it has no results to export anyway
+        return None
+    wanted = ("ids", "capacities", *(f"economics:{f}" for f in SPREAD_FIELDS))
+    arrays = unpack_chunks([(chunk_index, bytes(payload))], wanted=lambda name: name.endswith(wanted))
+    capacities = arrays["capacities"]
+    return capacities, [by_capacity(arrays, k, "economics") for k in range(len(capacities))]
+
+
+def results_with_time_to_power_spread(
+    run: ScoringRun, rows: Iterable[tuple], *, capacity_at: int = 2
+) -> Iterator[tuple]:
+    """Rows ending in (chunk_index, chunk_row), with those two replaced by the result's P10 and P90 months to full
+    power: kept only in the run's chunk archives, each chunk read once and only for these two fields (16 bytes
+    a result stay in memory while the rows stream). `row[capacity_at]` is the row's capacity in MW."""
+    spread: dict[int, tuple | None] = {}
+    for row in rows:
+        *values, chunk_index, chunk_row = row
+        if chunk_index not in spread:
+            spread[chunk_index] = _chunk_spread(run.pk, chunk_index)
+        found = spread[chunk_index]
+        if found is None:
+            yield (*values, None, None)
+            continue
+        capacities, by_k = found
+        k = int(np.flatnonzero(np.isclose(capacities, values[capacity_at]))[0])
+        yield (*values, *(clean(by_k[k][f][chunk_row]) for f in SPREAD_FIELDS))

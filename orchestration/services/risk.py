@@ -7,10 +7,12 @@ mapped back to database ids with the deterministic forecast of the same moment b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, fields
 from datetime import date
 
 import numpy as np
+from django.core.cache import cache
 
 from orchestration.domain.dates import UNSCHEDULED, from_ordinal
 from orchestration.domain.forecast import forecast_program
@@ -54,9 +56,7 @@ def program_simulate(*, project: BuildProject, as_of: date | None = None, draws:
                      seed: int = 0) -> Simulation:  # fmt: skip
     """Load the program as the forecast does and simulate it with the fitted (or default) parameters."""
     program = program_load(project=project, as_of=as_of)
-    supplier_ids = sorted(set(program.line_supplier_ids.tolist()))
-    model, row, fits = supplier_slip_model(supplier_ids=supplier_ids)
-    line_rows = _line_rows(program, row)
+    supplier_ids, model, row, fits, line_rows = _slip_inputs(program)
     risk = simulate_program(program.inp, line_rows, model, risk_settings(draws=draws, seed=seed, fits=fits))
     evidence = {
         pk: {
@@ -69,6 +69,49 @@ def program_simulate(*, project: BuildProject, as_of: date | None = None, draws:
         for pk in supplier_ids
     }
     return Simulation(program, risk, evidence, {r: pk for pk, r in row.items()}, fits)
+
+
+def _slip_inputs(program: Program):
+    """The suppliers of the program's lines, their slip model, its row per supplier, the fits and each line's row."""
+    supplier_ids = sorted(set(program.line_supplier_ids.tolist()))
+    model, row, fits = supplier_slip_model(supplier_ids=supplier_ids)
+    return supplier_ids, model, row, fits, _line_rows(program, row)
+
+
+BAND_CACHE_SECONDS = 24 * 3600
+
+
+def _digest(program: Program, model, line_rows: np.ndarray, params: RiskSettings) -> str:
+    """A digest of everything the simulation reads: the program's input arrays, the slip tables, the settings."""
+    h = hashlib.sha256(repr(params).encode())
+    for value in [*(getattr(program.inp, f.name) for f in fields(program.inp)), model.table, line_rows,
+                  program.block_ids]:  # fmt: skip
+        if isinstance(value, np.ndarray):
+            h.update(f"{value.dtype}{value.shape}".encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+        else:
+            h.update(repr(value).encode())
+    return h.hexdigest()
+
+
+def block_forecast_bands(*, program: Program, draws: int = 2000, seed: int = 0) -> dict[int, tuple]:
+    """block id -> (P10, P90) go-live date of the program risk Monte Carlo (None: undatable in that share of
+    draws), for the program page's Gantt.
+
+    Cached by a digest of every input of the simulation: the same inputs give the same seeded draws, so an entry is
+    never stale, and any change (a block, a delivery, a closed delivery moving a supplier's slips, a new day) is a
+    new key. A miss costs one simulation (about 0.5 s at 2,000 draws for the 20-block demo program)."""
+    _, model, _, fits, line_rows = _slip_inputs(program)
+    params = risk_settings(draws=draws, seed=seed, fits=fits)
+    key = "program-band:" + _digest(program, model, line_rows, params)
+    bands = cache.get(key)
+    if bands is None:
+        go_live = simulate_program(program.inp, line_rows, model, params).block_go_live
+        q = np.quantile(go_live, (0.1, 0.9), axis=0, method="inverted_cdf").astype(np.int64) if go_live.size else []
+        bands = {int(program.block_ids[b]): tuple(None if int(v) >= UNSCHEDULED else from_ordinal(int(v))
+                                                  for v in q[:, b]) for b in range(go_live.shape[1])}  # fmt: skip
+        cache.set(key, bands, BAND_CACHE_SECONDS)
+    return bands
 
 
 def line_info(line_ids: list[int]) -> dict[int, dict]:

@@ -22,6 +22,7 @@ from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.forecast import forecast_program
 from orchestration.models import Delivery, PromiseChange, State, Supplier
 from orchestration.services.forecast import forecast_as_data, program_load, supplier_records
+from orchestration.services.risk import block_forecast_bands
 from orchestration.web.gantt import gantt
 from orchestration.web.home import program_rows
 
@@ -52,14 +53,19 @@ def supplier_impact(blocks: list[dict]) -> list[dict]:
     )  # fmt: skip
 
 
-def _gantt_rows(rows: list[dict]) -> list[dict]:
+BAND_DRAWS = 2000  # the risk API's default: the Gantt's band and /projects/<id>/risk/ agree
+
+
+def _gantt_rows(rows: list[dict], bands: dict[int, tuple]) -> list[dict]:
     out = []
     for r in rows:
         fb, window = r["forecast"], timedelta(days=r["block"].commissioning_days)
+        risk_p10, risk_p90 = bands.get(fb["id"], (None, None))
         out.append({"index": r["block"].index, "plan": fb["planned_go_live"],
                     "plan_start": fb["planned_go_live"] - window, "forecast": fb["forecast_go_live"],
                     "forecast_start": fb["forecast_go_live"] - window if fb["forecast_go_live"] else None,
-                    "p10": fb.get("model_p10"), "p90": fb.get("model_p90"), "days_late": fb["days_late"]})  # fmt: skip
+                    "p10": fb.get("model_p10"), "p90": fb.get("model_p90"), "days_late": fb["days_late"],
+                    "risk_p10": risk_p10, "risk_p90": risk_p90})  # fmt: skip
     return out
 
 
@@ -187,7 +193,8 @@ def program_dashboard(request, pk: int):
         "planned_end": planned_end,
         "go_live_days": (go_live - planned_end).days if go_live and planned_end else None,
         "binding_block": index_by_id.get(data["binding_block_id"]),
-        "gantt": gantt(_gantt_rows(rows), today),
+        "gantt": gantt(_gantt_rows(rows, block_forecast_bands(program=program, draws=BAND_DRAWS)), today),
+        "band_draws": BAND_DRAWS,
         "impact": supplier_impact(data["blocks"]),
         "stranded": stranded,
         "categories": [(str(c), c.value.replace("_", " ")) for c in Category],

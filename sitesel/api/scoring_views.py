@@ -28,8 +28,10 @@ from sitesel.api.scoring_serializers import (
     ScoringRunSerializer,
 )
 from sitesel.api.serializers import SiteSerializer
+from sitesel.domain.time_to_power import BINDING_LABELS
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.scoring.lookup import national_cell
+from sitesel.selectors import results_with_time_to_power_spread
 from sitesel.services.scoring import (
     scenario_create,
     scenario_delete,
@@ -40,10 +42,14 @@ from sitesel.services.scoring import (
     scoring_run_pin,
 )
 
+# Named with their units. The P10/P90 spread of time to power is read from the run's stored chunks, after the
+# row's own columns (sitesel.selectors.results_with_time_to_power_spread).
 CSV_COLUMNS = (
     "rank", "score", "capacity_mw", "site", "site_name", "cell_id", "lon", "lat", "state", "county_fips", "eligible",
     "binding_constraint", "capex_per_mw_usd", "time_to_power_p50_months", "time_to_compute_p50_months", "gpus",
+    "power_binding_constraint", "grid_swing_flag",
 )  # fmt: skip
+SPREAD_COLUMNS = ("time_to_power_p10_months", "time_to_power_p90_months")
 
 
 RESULT_PARAMETERS = [
@@ -56,6 +62,8 @@ RESULT_PARAMETERS = [
     OpenApiParameter("max_capex_per_mw_usd", OpenApiTypes.NUMBER),
     OpenApiParameter("max_time_to_power_p50_months", OpenApiTypes.NUMBER),
     OpenApiParameter("max_time_to_compute_p50_months", OpenApiTypes.NUMBER),
+    OpenApiParameter("power_binding_constraint", OpenApiTypes.STR, enum=list(BINDING_LABELS)),
+    OpenApiParameter("grid_swing_flag", OpenApiTypes.STR, enum=["true", "false"]),
 ]
 
 
@@ -164,9 +172,12 @@ class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         filtered = self._results(request, run)
         if not filtered.is_valid():
             raise ValidationError(filtered.errors)
-        rows = filtered.qs.values_list(*[c if c != "site_name" else "site__name" for c in CSV_COLUMNS])
-        # Streamed: rows come from a server-side cursor 5,000 at a time and leave in chunks; never all in memory.
-        chunks = csv_chunks(CSV_COLUMNS, rows.iterator(chunk_size=5000))
+        rows = filtered.qs.values_list(*[c if c != "site_name" else "site__name" for c in CSV_COLUMNS],
+                                       "chunk_index", "chunk_row")  # fmt: skip
+        # Streamed: rows come from a server-side cursor 5,000 at a time and leave in chunks; never all the rows in
+        # memory (the P10/P90 spread of the chunks they need is: 16 bytes a result).
+        spread = results_with_time_to_power_spread(run, rows.iterator(chunk_size=5000))
+        chunks = csv_chunks(CSV_COLUMNS + SPREAD_COLUMNS, spread)
         response = StreamingHttpResponse(chunks, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="scoring-run-{run.pk}.csv"'
         return response

@@ -34,13 +34,3 @@ class ScoringRunForm(forms.Form):
         if mode == ScoringRun.Mode.NATIONAL and data.get("state"):
             self.add_error("state", "The state filter applies to candidate sites only.")
         return data
-
-
-class RankingFilterForm(forms.Form):
-    """Filters of a run's ranked tables; errors show next to the field."""
-
-    state = forms.RegexField(regex=r"^[A-Za-z]{2}$", required=False, max_length=2, help_text="e.g. PA")
-    min_score = forms.FloatField(required=False, min_value=0, max_value=100)
-
-    def clean_state(self) -> str:
-        return self.cleaned_data["state"].upper()

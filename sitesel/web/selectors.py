@@ -9,9 +9,11 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, GeometryDistance
 from django.db.models import Count, Func, Max, Min, QuerySet
 
 from sitesel.data_age import kind_attribution
+from sitesel.domain.places import area_name
 from sitesel.layer_kinds import KINDS
 from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
 from sitesel.selectors import result_breakdown, result_measures, succeeded_sites_runs
+from sitesel.web.base_map import nearest_place
 from sitesel.web.explain import breakdown_lines, rank_class, why_ahead
 
 # Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
@@ -187,8 +189,9 @@ def cell_markers(*, run: ScoringRun, capacity_mw: float, limit: int = 2000) -> l
 
 
 def national_areas(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> list[dict]:
-    """A national screen's eligible cells grouped by county, best first: county name, number of cells, best
-    score and the best cell (the one a planner can promote to a candidate site). Three queries."""
+    """A national screen's eligible cells grouped by county, best first: county name, the nearest place (population
+    ≥ 10,000) to the best cell with its distance, number of cells, best score and the best cell (the one a planner
+    can promote to a candidate site). Three queries; the places are the map's base (sitesel.web.base_map)."""
     eligible = ScoringResult.objects.filter(run=run, capacity_mw=capacity_mw, eligible=True)
     groups = list(
         eligible.values("state", "county_fips")
@@ -201,12 +204,14 @@ def national_areas(*, run: ScoringRun, capacity_mw: float, limit: int = 50) -> l
         .filter(fips__in=[g["county_fips"] for g in groups if g["county_fips"]])
         .values_list("fips", "name")
     )
-    return [
-        {**g, "county": names.get(g["county_fips"], "") or (f"county {g['county_fips']}" if g["county_fips"] else
-                                                            "no county"),
-         "best": best[g["best_rank"]]}
-        for g in groups
-    ]  # fmt: skip
+    areas = []
+    for g in groups:
+        cell = best[g["best_rank"]]
+        county = names.get(g["county_fips"], "") or (f"county {g['county_fips']}" if g["county_fips"] else "")
+        near = nearest_place(lon=cell.lon, lat=cell.lat)
+        areas.append({**g, "county": county or "no county", "best": cell, "near": near,
+                      "name": area_name(near=near, county=county, state=g["state"])})  # fmt: skip
+    return areas
 
 
 # What the site page's locator map draws: the nearest feature of each, with the label it shows.

@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
 from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Conflict
 from sitesel import selectors
+from sitesel.api.scoring_filters import ScoringResultFilter
 from sitesel.data_age import (
     all_attributions,
     kind_attribution,
@@ -32,13 +33,14 @@ from sitesel.data_age import (
     vintage_is_stale,
 )
 from sitesel.domain.errors import InvalidScenario
-from sitesel.models import Scenario, ScoringRun
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.models import Scenario, ScoringResult, ScoringRun
+from sitesel.services.scoring import scenario_default, scoring_run_cancel, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
+from sitesel.web import base_map
 from sitesel.web import selectors as web_selectors
 from sitesel.web.compare import go_live
 from sitesel.web.explain import RANK_CLASSES
-from sitesel.web.forms import RankingFilterForm, ScoringRunForm
+from sitesel.web.forms import ScoringRunForm
 
 CAPACITIES = (50.0, 1000.0)
 # Pages sign in at settings.LOGIN_URL (/login/), open to any active user: /admin/login/ admits staff only,
@@ -114,8 +116,14 @@ def site_map(request):
         "scored": sum(1 for s in sites if s["score"] is not None),
         "overlays": overlays,
         "credits": all_attributions(),
+        "base_layers": BASE_LAYERS,
+        "base_credits": (base_map.GEONAMES_CREDIT, base_map.NATURAL_EARTH_CREDIT),
     }
     return render(request, "sitesel/web/map.html", context)
+
+
+# The base's legend entries (the map's toggles): the context files, then our counties layer.
+BASE_LAYERS = [*base_map.CONTEXT_KINDS.items(), ("counties", "County lines (from zoom 7)")]
 
 
 def _feature_collection(features: list[dict]) -> HttpResponse:
@@ -178,6 +186,27 @@ def map_overlay(request, kind: str):
     return _feature_collection(
         [{"geometry": g, "properties": {"name": n, "voltage_kv": v, "capacity_mw": c}} for n, v, c, g in rows]
     )
+
+
+@internal_page
+@require_GET
+def map_context(request, kind: str):
+    """One layer of the offline geography base (fixtures/context/), gzipped when the browser accepts it and
+    cached by the browser for a day (the files change only with a release; the ETag answers a revalidation)."""
+    if kind not in base_map.CONTEXT_KINDS:
+        raise Http404("no such base layer")
+    layer = base_map.context_file(kind)
+    if request.headers.get("If-None-Match") == layer.etag:
+        response = HttpResponse(status=304)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(layer.gzipped, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(layer.body, content_type="application/geo+json")
+    response["ETag"] = layer.etag
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 FACT_ROWS = (
@@ -311,33 +340,66 @@ def run_list(request):
                   status=status)  # fmt: skip
 
 
+# The run page's filters: the API's result filters (the same names, rules and messages), these ones shown.
+RUN_PAGE_FILTERS = ("capacity_mw", "state", "min_score", "max_time_to_power_p50_months", "max_capex_per_mw_usd",
+                    "power_binding_constraint", "grid_swing_flag")  # fmt: skip
+
+
 @internal_page
 @require_GET
 def run_detail(request, pk: int):
-    """Progress (polled live while the run works) and the top 50 per capacity once it succeeded."""
+    """Progress (polled live while the run works) and the top 50 per capacity once it succeeded, filtered."""
     run = get_object_or_404(web_selectors.run_list(), pk=pk)
-    filters = RankingFilterForm(request.GET or None)
-    state, min_score = "", None
-    if filters.is_valid():
-        state, min_score = filters.cleaned_data["state"], filters.cleaned_data["min_score"]
+    query = {name: request.GET[name] for name in RUN_PAGE_FILTERS if request.GET.get(name, "") != ""}
+    filters = ScoringResultFilter(query, queryset=ScoringResult.objects.filter(run=run))
+    valid = filters.is_valid()  # a refused filter shows its reason next to the field, and the tables unfiltered
+    results = filters.qs if valid else None
     tables, cells, areas = [], [], []
     if run.status == ScoringRun.Status.SUCCEEDED:
-        for capacity in run.capacities_mw:
-            label = "1 GW" if capacity == 1000 else f"{capacity:g} MW"
-            rows = selectors.run_top_results(run=run, capacity_mw=capacity, state=state, min_score=min_score)
-            tables.append({"label": label, "rows": rows, "capacity": capacity})
+        capacity = filters.form.cleaned_data.get("capacity_mw") if valid else None
+        for mw in run.capacities_mw:
+            if capacity is not None and mw != capacity:
+                continue
+            label = "1 GW" if mw == 1000 else f"{mw:g} MW"
+            rows = selectors.run_top_results(run=run, capacity_mw=mw, results=results)
+            tables.append({"label": label, "rows": rows, "capacity": mw})
         _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
             areas = web_selectors.national_areas(run=run, capacity_mw=max(run.capacities_mw))
-    csv_query = urlencode({k: v for k, v in (("eligible", "true"), ("state", state), ("min_score", min_score)) if v})
-    context = {"run": run, "tables": tables, "filters": filters, "cells": cells, "areas": areas,
-               "csv_query": csv_query, "can_promote": user_is_planner(request.user)}  # fmt: skip
-    return render(request, "sitesel/web/run.html", context)
+    csv_query = urlencode({"eligible": "true", **(query if valid else {})})
+    can_cancel = run.status in ACTIVE_STATUSES and user_is_planner(request.user)
+    context = {"run": run, "tables": tables, "can_cancel": can_cancel, "csv_query": csv_query,
+               "filter_fields": [filters.form[name] for name in RUN_PAGE_FILTERS], "filtered": valid and bool(query),
+               "cells": cells, "areas": areas, "can_promote": user_is_planner(request.user)}  # fmt: skip
+    return render(request, "sitesel/web/run.html", context, status=200 if valid else 400)
+
+
+ACTIVE_STATUSES = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
+
+
+@internal_page
+@require_POST
+def run_cancel(request, pk: int):
+    """The run page's Cancel button (planners; a CSRF-checked form post) through the API's service."""
+    if not user_is_planner(request.user):
+        raise PermissionDenied("Cancelling a run needs the planner role.")
+    run = get_object_or_404(web_selectors.run_list(), pk=pk)
+    try:
+        scoring_run_cancel(run_id=run.pk)
+    except Conflict as exc:  # it ended before the click arrived: say how
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Run {run.pk} cancelled.")
+    return redirect("web:run-detail", pk=run.pk)
 
 
 def _rank_changes(run: ScoringRun, tables: list[dict]) -> None:
-    """Each ranked row's rank at the run's other capacity, and how many places it gains at this one."""
+    """Each ranked row's total capex; with both capacities shown, its rank at the other capacity and how many
+    places it gains at this one."""
+    for table in tables:
+        for row in table["rows"]:
+            row.capex_total = row.capex_per_mw_usd * row.capacity_mw if row.capex_per_mw_usd is not None else None
     if len(tables) != 2:
         return
     for table, other in ((tables[0], tables[1]), (tables[1], tables[0])):
@@ -345,5 +407,4 @@ def _rank_changes(run: ScoringRun, tables: list[dict]) -> None:
         ranks = web_selectors.ranks_at(run=run, capacity_mw=other["capacity"], results=table["rows"])
         for row in table["rows"]:
             row.other_rank = ranks.get((row.site_id, row.cell_id))
-            row.capex_total = row.capex_per_mw_usd * row.capacity_mw if row.capex_per_mw_usd is not None else None
             row.rank_gain = row.other_rank - row.rank if row.other_rank and row.rank else None

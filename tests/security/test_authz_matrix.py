@@ -394,9 +394,9 @@ def _query_params(path: str) -> set[str]:
     return {p["name"] for p in schema["paths"][path]["get"].get("parameters", []) if p["in"] == "query"}
 
 
-WEB_PAGES = ("/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/runs/", "/sites/{site}/",
-             "/runs/{run}/", "/programs/", "/programs/{project}/", "/sites/", "/layers/", "/alerts/",
-             "/compare/")  # fmt: skip
+WEB_PAGES = ("/", "/map/", "/map/boundaries.json", "/map/overlays/hv_lines.json", "/map/context/places.json",
+             "/runs/", "/sites/{site}/", "/runs/{run}/", "/programs/", "/programs/{project}/", "/sites/", "/layers/",
+             "/alerts/", "/compare/")  # fmt: skip
 
 
 def test_web_pages_admit_admins_planners_and_viewers_only(db, client, capsys):
@@ -414,6 +414,10 @@ def test_web_pages_admit_admins_planners_and_viewers_only(db, client, capsys):
             checked += 1
     client.force_login(w.users["viewer"])
     assert client.post("/runs/", {"mode": "sites"}).status_code == 403
+    assert client.post(f"/runs/{w.run.pk}/cancel/").status_code == 403  # the Cancel button is the planners'
+    for role in ("no_role", "supplier_a"):
+        client.force_login(w.users[role])
+        assert client.post(f"/runs/{w.run.pk}/cancel/").status_code == 403
     with capsys.disabled():
         print(f"\nweb pages: {checked} (page, role) cases")
 

@@ -61,6 +61,9 @@ def _assert_offline_map_page(html: str) -> None:
     assert not EXTERNAL_ASSET.search(html), EXTERNAL_ASSET.search(html).group(0)
     scripts = SCRIPTS.findall(html)
     assert "/static/sitesel/admin/boundaries.js" in scripts
+    # The planner map's geography base (places by zoom, highways, rivers, lakes, urban areas) is drawn too.
+    assert scripts.index("/static/sitesel/web/context.js") < scripts.index("/static/sitesel/admin/boundaries.js")
+    assert '<meta name="sitesel-context-url" content="/map/context/KIND.json">' in html
     assert "/static/leaflet/leaflet.js" in scripts
     assert all(src.startswith("/") for src in scripts), scripts
     assert all(href.startswith("/") for href in STYLESHEETS.findall(html))

@@ -112,3 +112,53 @@ def test_a_real_worker_reports_progress_and_stops_when_the_run_is_cancelled(real
     assert run.items_done == sum(c.cell_stop - c.cell_start for c in done) and run.results_count == 0
     assert not ScoringResult.objects.filter(run=run).exists()
     assert not run.chunks.filter(payload__isnull=False).exists()
+
+
+def test_the_run_page_cancels_a_queued_run_for_planners_only(scenario, client, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Group, User
+
+    from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
+
+    run = scoring_run_create(scenario=scenario, mode="national", cell_size_km=100, draws=20)
+    viewer = User.objects.create_user(username="viewer")
+    viewer.groups.add(Group.objects.get_or_create(name=VIEWER_GROUP)[0])
+    client.force_login(viewer)
+    assert 'id="cancel-form"' not in client.get(f"/runs/{run.pk}/").content.decode()
+    assert client.post(f"/runs/{run.pk}/cancel/").status_code == 403
+    run.refresh_from_db()
+    assert run.status == "queued"
+
+    planner = User.objects.create_user(username="planner")
+    planner.groups.add(Group.objects.get_or_create(name=PLANNER_GROUP)[0])
+    client.force_login(planner)
+    page = client.get(f"/runs/{run.pk}/").content.decode()
+    assert f'action="/runs/{run.pk}/cancel/"' in page and 'name="csrfmiddlewaretoken"' in page
+    assert client.get(f"/runs/{run.pk}/cancel/").status_code == 405  # a link cannot cancel
+    response = client.post(f"/runs/{run.pk}/cancel/", follow=True)
+    run.refresh_from_db()
+    assert run.status == "cancelled" and ScoringRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists()
+    page = response.content.decode()
+    assert f"Run {run.pk} cancelled." in page and '<strong id="run-status">Cancelled</strong>' in page
+    assert 'id="cancel-form"' not in page
+    # A run that ended before the click: the page gives the service's 409 reason, nothing changes.
+    ScoringRun.objects.filter(pk=run.pk).update(status=ScoringRun.Status.FAILED)
+    again = client.post(f"/runs/{run.pk}/cancel/", follow=True).content.decode()
+    assert f"run {run.pk} has already failed; only a queued or running run can be cancelled" in again
+    run.refresh_from_db()
+    assert run.status == "failed"
+
+
+def test_the_cancel_form_needs_its_csrf_token(scenario, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from config.api.roles import PLANNER_GROUP
+
+    run = scoring_run_create(scenario=scenario, mode="national", cell_size_km=100, draws=20)
+    planner = User.objects.create_user(username="planner")
+    planner.groups.add(Group.objects.get_or_create(name=PLANNER_GROUP)[0])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(planner)
+    assert client.post(f"/runs/{run.pk}/cancel/").status_code == 403
+    run.refresh_from_db()
+    assert run.status == "queued"

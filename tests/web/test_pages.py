@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
-from sitesel.models import ScoringResult, ScoringRun, Site
+from sitesel.models import Feature, ScoringResult, ScoringRun, Site
 from sitesel.selectors import result_breakdown, result_economics, result_measures
 from sitesel.services.scoring import scoring_run_create
 from sitesel.web.explain import max_points
@@ -237,7 +237,7 @@ def test_run_page_ranks_the_top_50_per_capacity_with_csv(viewer_client, scored_r
     assert f"<td>{small.rank}</td>" in row and (f"+{gain}" if gain > 0 else str(gain)) in row
     assert money(best.capex_per_mw_usd * 1000) in row and money_per_mw(best.capex_per_mw_usd) in row
     filtered = get(viewer_client, f"/runs/{scored_run.pk}/?state=GA&min_score=10", 12).content.decode()
-    csv = f"/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true&amp;state=GA&amp;min_score=10.0"
+    csv = f"/api/v1/scoring-runs/{scored_run.pk}/results/csv/?eligible=true&amp;state=GA&amp;min_score=10"
     assert f'href="{csv}"' in filtered
     listing = get(viewer_client, "/runs/", 10).content.decode()
     assert f'href="/runs/{scored_run.pk}/"' in listing and "Succeeded" in listing
@@ -345,8 +345,8 @@ def test_ranked_table_filters_and_field_errors(planner_client, scored_run):
     page = planner_client.get(f"/runs/{scored_run.pk}/", {"state": "ga", "min_score": 0}).content.decode()
     ranking_rows = re.findall(r'<td class="l">([A-Z]{2})</td>', page)
     assert ranking_rows and set(ranking_rows) == {"GA"}
-    bad = planner_client.get(f"/runs/{scored_run.pk}/", {"min_score": 140}).content.decode()
-    assert "Ensure this value is less than or equal to 100" in bad
+    bad = planner_client.get(f"/runs/{scored_run.pk}/", {"min_score": 140})
+    assert bad.status_code == 400 and "min_score: Give a number between 0 and 100" in bad.content.decode()
 
 
 def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django_capture_on_commit_callbacks):
@@ -369,12 +369,34 @@ def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django
     first = re.search(r"<tr><td>1</td>(.*?)</tr>", areas, re.S)[1]
     county_cells = eligible.filter(state=best.state, county_fips=best.county_fips).count()
     assert f"<td>{county_cells}</td>" in first and f"{best.score:.1f}" in first
+    # Named by county and the nearest shipped place to the best cell (found here by brute force over the file).
+    place, km = _nearest_shipped_place(best.lon, best.lat)
+    county = Feature.objects.get(layer__kind="counties", valid_to__isnull=True, fips=best.county_fips).name
+    in_state = place["name"] if place["state"] == best.state else f"{place['name']} {place['state']}"
+    assert f'<td class="l area-name">near {in_state}, {county}, {best.state}</td>' in first
+    assert f'<td class="near-km">{km:.0f}</td>' in first
     action = f"/api/v1/scoring-runs/{run.pk}/results/{best.pk}/promote/"
     assert f'action="{action}"' in first
     assert areas.count('class="promote-form"') == len(re.findall(r"<tr><td>\d+</td>", areas))
     # The form's action promotes the best cell to a candidate site.
     response = planner_client.post(action, {"name": "Best area cell"}, content_type="application/json")
     assert response.status_code == 201 and Site.objects.filter(name="Best area cell").exists()
+
+
+def _nearest_shipped_place(lon: float, lat: float) -> tuple[dict, float]:
+    from math import asin, cos, radians, sin, sqrt
+
+    from django.conf import settings
+
+    def km(f):
+        (plon, plat) = f["geometry"]["coordinates"]
+        h = sin(radians(plat - lat) / 2) ** 2
+        h += cos(radians(lat)) * cos(radians(plat)) * sin(radians(plon - lon) / 2) ** 2
+        return 2 * 6371.0088 * asin(sqrt(h))
+
+    places = json.loads((settings.FIXTURES_DIR / "context" / "places.geojson").read_text())["features"]
+    best = min(places, key=km)
+    return best["properties"], km(best)
 
 
 def _sites_data(page: str) -> list[dict]:
@@ -474,6 +496,17 @@ def test_program_answers_when_live_what_is_late_and_which_supplier(planner_clien
     gantt = re.search(r'<svg class="chart gantt" id="gantt"(.*?)</svg>', page, re.S)[1]
     assert gantt.count('class="g-block"') == len(blocks) and gantt.count('class="g-plan"') == len(blocks)
     assert 'class="g-today"' in gantt
+    # The forecast's P10–P90 band per block, from the program risk Monte Carlo: its P90 is the risk API's P90
+    # (same draws), and P10 ≤ P50 ≤ P90; the site model's band stays, as a thin line of its own.
+    from orchestration.services.risk import project_risk
+
+    risk = {b["index"]: b for b in project_risk(project=program)["blocks"]}
+    bands = dict(re.findall(r"<title>Block (\d+) forecast P10–P90: (\S+ – \S+)</title>", gantt))
+    assert len(bands) == len(blocks) and gantt.count('class="g-risk"') == len(blocks)
+    for index, band in bands.items():
+        p10, p90 = band.split(" – ")
+        assert p90 == f"{risk[int(index)]['p90']:%Y-%m-%d}" and p10 <= f"{risk[int(index)]['p50']:%Y-%m-%d}" <= p90
+    assert "forecast P10–P90 (program risk Monte Carlo, 2000 draws" in page and "site model P10–P90" in page
     late = [b for b in data["blocks"] if (b["days_late"] or 0) > 0]
     assert late and f"+{late[0]['days_late']} d" in gantt
     # Cards: forecast against plan in days, the binding item by name and block.
@@ -515,3 +548,38 @@ def test_county_outlines_for_a_zoomed_in_box_only(viewer_client, db):
     assert whole.status_code == 400 and "at most 600 square degrees" in whole.content.decode()
     assert viewer_client.get("/map/boundaries.json?kind=counties").status_code == 400
     assert viewer_client.get("/map/boundaries.json?kind=rivers").status_code == 400
+
+
+def test_the_geography_base_is_served_from_our_files_gzipped_and_cached(viewer_client):
+    import gzip
+
+    from django.conf import settings
+    from django.test import Client
+
+    assert Client().get("/map/context/places.json").status_code == 302  # signed in only, like every map read
+    shipped = (settings.FIXTURES_DIR / "context" / "places.geojson").read_bytes()
+    plain = viewer_client.get("/map/context/places.json")
+    assert plain.status_code == 200 and plain.content == shipped and plain["Content-Type"] == "application/geo+json"
+    assert "max-age=86400" in plain["Cache-Control"]
+    zipped = viewer_client.get("/map/context/places.json", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["Content-Encoding"] == "gzip" and gzip.decompress(zipped.content) == shipped
+    assert len(zipped.content) < len(shipped) / 4
+    again = viewer_client.get("/map/context/places.json", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert viewer_client.get("/map/context/parcels.json").status_code == 404
+    places = json.loads(shipped)["features"]
+    # Big cities are named at national zoom, towns only closer in.
+    by_name = {(f["properties"]["name"], f["properties"]["state"]): f["properties"] for f in places}
+    assert by_name[("New York City", "NY")]["min_zoom"] == 4 and by_name[("Abilene", "TX")]["min_zoom"] == 6
+    for kind in ("highways", "rivers", "lakes", "urban_areas"):
+        layer = json.loads(viewer_client.get(f"/map/context/{kind}.json").content)
+        assert layer["features"] and "Natural Earth" in layer["credit"]
+
+
+def test_the_map_lists_the_base_layers_and_credits_geonames(viewer_client, scored_run):
+    page = get(viewer_client, "/map/", 14).content.decode()
+    base = re.search(r'<fieldset class="map-controls" id="base-layers">(.*?)</fieldset>', page, re.S)[1]
+    kinds = re.findall(r'data-base="(\w+)" checked', base)
+    assert kinds == ["urban_areas", "lakes", "rivers", "highways", "places", "counties"]
+    assert "contains data from GeoNames (geonames.org), CC BY 4.0" in page
+    assert 'data-context-url="/map/context/KIND.json"' in page

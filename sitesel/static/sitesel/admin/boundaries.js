@@ -6,7 +6,9 @@
  * boundaries (the "states" layer, served by /api/v1/layers/states/features/) under the edited
  * geometry. The URL comes from <meta name="sitesel-boundaries-url"> in the change form template;
  * the admin session authenticates the request. Every page of the FeatureCollection is followed,
- * and the download is shared by all maps on the page.
+ * and the download is shared by all maps on the page. Over them, the planner map's geography base (places
+ * with names by zoom, highways, rivers, lakes, urban areas: sitesel/web/context.js) from
+ * <meta name="sitesel-context-url">, with the GeoNames credit in the map's attribution.
  */
 (function () {
     "use strict";
@@ -50,6 +52,11 @@
         // Below the edited geometry (overlayPane, z-index 400), where tiles would be (200).
         if (!map.getPane(PANE)) {
             map.createPane(PANE).style.zIndex = 250;
+        }
+        var context = document.querySelector('meta[name="sitesel-context-url"]');
+        if (context && window.siteselBase) {
+            if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+            window.siteselBase.draw(map, context.getAttribute("content"));
         }
         loadBoundaries(url)
             .then(function (collection) {

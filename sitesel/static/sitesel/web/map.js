@@ -3,7 +3,8 @@
  * (/map/boundaries.json); sites come embedded in the page; overlays are fetched for the
  * visible box from /map/overlays/<kind>.json. Every request stays on this server.
  *
- * Stacking: state boundaries (pane 250) < overlays (canvas, pane 400) < sites (SVG, pane 640) < the top 10's
+ * Stacking: state boundaries (pane 250) < the geography base (context.js: 255, its place labels 450, which take
+ * no pointer events) < overlays (canvas, pane 400) < sites (SVG, pane 640) < the top 10's
  * numbered badges (pane 650). The sites' SVG takes no clicks itself (CSS), only its circles do, so a click on a
  * site opens the site and a click beside it still reaches an overlay underneath.
  * Colours live in the CSS (legend swatches); the script reads them back, so legend and map cannot disagree.
@@ -38,6 +39,18 @@
             el.dataset.boundaries = String(fc.features.length);
         })
         .catch(function (e) { el.dataset.boundaries = "error"; console.warn("boundaries not loaded", e); });
+
+    // The offline geography base (context.js): places, highways, rivers, lakes, urban areas; toggled by the
+    // "Base map" checkboxes where the page has them.
+    var baseChoices = {};
+    document.querySelectorAll("input[data-base]").forEach(function (box) { baseChoices[box.dataset.base] = box.checked; });
+    var base = window.siteselBase && el.dataset.contextUrl ? window.siteselBase.draw(map, el.dataset.contextUrl, baseChoices) : null;
+    if (window.siteselBase) { window.siteselBase.paintSwatches(); }
+    document.querySelectorAll("input[data-base]").forEach(function (box) {
+        box.addEventListener("change", function () {
+            if (box.dataset.base === "counties") { loadCounties(); } else if (base) { base.show(box.dataset.base, box.checked); }
+        });
+    });
 
     // A swatch's colours as the CSS draws them (a hidden probe when the page has no legend, e.g. a run page).
     function swatch(cls) {
@@ -210,7 +223,8 @@
     var counties = null;
     var COUNTY_ZOOM = 7;
     function loadCounties() {
-        if (map.getZoom() < COUNTY_ZOOM) {
+        var choice = document.querySelector('input[data-base="counties"]');
+        if (map.getZoom() < COUNTY_ZOOM || (choice && !choice.checked)) {
             if (counties) { map.removeLayer(counties.layer); counties = null; }
             el.dataset.counties = "0";
             return;
@@ -222,7 +236,7 @@
                 if (counties) { map.removeLayer(counties.layer); }
                 var layer = L.geoJSON(fc, {
                     pane: "boundaries", interactive: false,
-                    style: {color: "#8c98a4", weight: 0.7, fill: false}
+                    style: window.siteselBase ? window.siteselBase.styles.counties : {color: "#8c98a4", weight: 0.7, fill: false}
                 }).addTo(map);
                 counties = {layer: layer, box: box};
                 el.dataset.counties = String(fc.features.length);

@@ -27,7 +27,7 @@
                 document.getElementById("run-rate").hidden = run.status !== "running";
                 box.dataset.status = run.status;
                 if (run.status === "succeeded") { window.location.reload(); return; }
-                if (run.status === "cancelled") { return; }
+                if (run.status === "cancelled") { window.location.reload(); return; }  // drops the Cancel button
                 if (run.status === "failed") {
                     var err = document.getElementById("run-error");
                     err.textContent = run.error || "The run failed.";
