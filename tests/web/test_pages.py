@@ -531,6 +531,9 @@ def test_program_answers_when_live_what_is_late_and_which_supplier(planner_clien
     # Moves live in their own per-block panel, not in the matrix.
     matrix = re.search(r'<table class="matrix" id="matrix">(.*?)</table>', page, re.S)[1]
     assert "transition-form" not in matrix and page.count('data-block-panel="') == len(blocks)
+    # Each panel says which site facts are recorded, the grid-energised power path among them.
+    first_facts = re.search(r'<p class="muted block-facts">(.*?)</p>', page)[1]
+    assert f"grid energised {'yes' if blocks[0].grid_energised else 'no'}" in first_facts
     # The list compares the first block's plan with its forecast, and the whole program alike.
     listing = get(planner_client, "/programs/", 8).content.decode()
     first = blocks[0]
