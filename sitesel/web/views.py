@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api.numbers import MAX_ID, NumberRefused, parse_number
@@ -141,6 +142,7 @@ def _feature_collection(features: list[dict]) -> HttpResponse:
 
 @internal_page
 @require_GET
+@gzip_page  # GeoJSON without secrets: compressing it cannot leak a token (BREACH)
 def map_boundaries(request):
     """Our state boundaries (the map's base layer), simplified in PostGIS; with `?kind=counties&bbox=…`, the
     county outlines inside a box (the map draws them once zoomed in)."""
@@ -174,6 +176,7 @@ def _bbox(raw: str | None) -> Polygon | None:
 
 @internal_page
 @require_GET
+@gzip_page  # GeoJSON without secrets: compressing it cannot leak a token (BREACH)
 def map_overlay(request, kind: str):
     """One overlay's features inside `?bbox=west,south,east,north` (lon/lat), simplified, at most 5,000."""
     if kind not in web_selectors.OVERLAYS:

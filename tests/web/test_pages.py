@@ -110,6 +110,9 @@ def test_map_colours_sites_by_the_latest_run_and_serves_our_layers(viewer_client
     assert next(s for s in gw if s["id"] == best_gw.site_id)["rank"] == 1
 
     states = json.loads(get(viewer_client, "/map/boundaries.json", 5).content)
+    # The base outlines and overlays travel gzipped when the browser accepts it (the map's largest fetches).
+    zipped = viewer_client.get("/map/boundaries.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip" and len(zipped.content) < len(json.dumps(states)) / 2
     names = {f["properties"]["name"] for f in states["features"]}
     assert {"Pennsylvania", "Texas", "California"} <= names and len(names) >= 49
 
