@@ -37,6 +37,7 @@ from sitesel.scoring.store import (
     pack_ranked,
     pack_ranking_arrays,
     ranking_members,
+    stored_as_read,
 )
 
 # A result row's economics columns and the archive fields they come from; the ranking reads no other economics.
@@ -76,7 +77,7 @@ def chunk_rank_input(run: ScoringRun, arrays: dict[str, np.ndarray]) -> bytes | 
     if not len(arrays["ids"]):
         return None
     spec = scenario_from_dict(run.scenario_spec)
-    states = load_arrays(pack_plain({"state": arrays["state"]}))["state"]  # as the ranking reads them back
+    states = stored_as_read({"state": arrays["state"]})["state"]  # text, as the ranking step reads it back
     members = {name: arrays[name] for name in POINT_FIELDS}
     for k in range(len(arrays["capacities"])):
         part = chunk_part(by_capacity(arrays, k, "criterion"), states, spec)
@@ -113,6 +114,8 @@ def scoring_run_rank_capacity(*, run_id: int, k: int) -> ScoringRankPart | None:
     run = ScoringRun.objects.get(pk=run_id)
     if run.status != ScoringRun.Status.RUNNING:
         return None
+    if run.chunks.filter(done=False).exists():
+        raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started, started_at = time.perf_counter(), time.time()
     spec = scenario_from_dict(run.scenario_spec)
     stored = run.chunks.filter(rank_input__isnull=False).order_by("index").values_list("index", "pk", "rank_input")
