@@ -1,9 +1,10 @@
 """Scenarios and scoring runs: create, execute in chunks through Celery, rank, fail, promote cells.
 
 The run's life: `scoring_run_create` (queued, chunks planned, the start task enqueued after commit)
--> `scoring_run_execute` (claims queued -> running, fans the chunks out as a Celery chord)
--> `scoring_chunk_compute` for every chunk (measures + economics, rows written once per chunk)
--> `scoring_run_finalize` (normalize, score and rank every capacity in one pass; succeeded).
+-> `scoring_run_execute` (claims queued -> running; services/scoring_dispatch.py fans the chunks out)
+-> `scoring_chunk_compute` for every chunk (measures + economics, stored once per chunk)
+-> `scoring_run_finalize` (sites: normalize, score and rank every capacity in one pass; national runs: the
+   split ranking of services/scoring_rank.py, one step per capacity then a merge; succeeded).
 Every step is safe to run twice: claims are conditional UPDATEs and a chunk's rows are written in the
 same transaction that marks it done, with unique (run, site|cell, capacity) constraints behind that.
 """
