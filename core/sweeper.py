@@ -21,9 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
 from django.db.models import F
 from django.utils import timezone
+
+from core.models import BackgroundRun
 
 
 @dataclass
@@ -38,16 +39,16 @@ def lease_expired_before(now: datetime | None = None) -> datetime:
 
 
 def stalled_sweep(
-    model: type[models.Model],
+    model: type[BackgroundRun],
     *,
     active: tuple[str, ...],
     failed: str,
-    enqueue: Callable[[models.Model], None],
+    enqueue: Callable[[BackgroundRun], None],
     release: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Re-enqueue the rows of `model` in an `active` status with a stale heartbeat; fail those swept too often.
 
-    `model` has `status`, `heartbeat_at`, `sweeps`, `finished_at` and `error` (ScoringRun, SupplierCheckRun).
+    `model` keeps the shared lifecycle (`core.models.BackgroundRun`: ScoringRun, SupplierCheckRun).
     `release` is written with the new heartbeat, e.g. a status the re-enqueued task can claim again.
     """
     now = timezone.now()

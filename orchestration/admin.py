@@ -158,10 +158,11 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "model_p90",
         "before_model_p10",
         "power_available",
+        "grid_energised",
         "cooling_ready",
         "commissioning_passed",
     )
-    list_filter = ("state", "phase", "power_available", "project")
+    list_filter = ("state", "phase", "power_available", "grid_energised", "project")
     list_select_related = ("project",)
     search_fields = ("project__name",)
     fields = (
@@ -174,6 +175,7 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "commissioning_days",
         "state",
         "power_available",
+        "grid_energised",
         "cooling_ready",
         "commissioning_passed",
         "live_on",

@@ -167,3 +167,61 @@ def block_gating_lines(*, block_id: int) -> QuerySet:
 
 def baseline_list(*, scope: Scope) -> QuerySet[ProgramBaseline]:
     return _internal_only(ProgramBaseline.objects.select_related("project", "created_by"), scope)
+
+
+# --- a program as named columns (the forecast, the risk model and the baselines read these) ------------------
+
+BLOCK_COLUMNS = (
+    "pk", "index", "planned_go_live", "mw", "commissioning_days", "power_available", "live_on", "state",
+    "model_p10", "model_p50", "model_p90", "grid_energised",
+)  # fmt: skip
+LINE_COLUMNS = (
+    "pk", "quantity", "category", "install_days", "contract__supplier_id", "unit_value", "contract__currency",
+    "required_on_site",
+)  # fmt: skip
+DELIVERY_COLUMNS = (
+    "line_id", "quantity", "received_quantity", "promised_date", "confirmed_date", "expected_date", "actual_date",
+    "installed_on",
+)  # fmt: skip
+CLOSED_DELIVERY_COLUMNS = ("supplier_id", "promised_date", "confirmed_date", "actual_date")
+
+
+def _columns(queryset: QuerySet, names: tuple[str, ...]) -> dict[str, tuple]:
+    """The queryset's rows as one tuple per named column (empty tuples when there are no rows)."""
+    rows = list(queryset.values_list(*names))
+    return dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {name: () for name in names}
+
+
+@dataclass(frozen=True)
+class ProgramColumns:
+    """A program's rows, column by column: blocks (by pk), lines (by pk), line -> block edges, deliveries."""
+
+    blocks: dict[str, tuple]
+    lines: dict[str, tuple]
+    edges: dict[str, tuple]
+    deliveries: dict[str, tuple]
+
+
+def program_columns(*, project: BuildProject, block_ids: list[int] | None = None) -> ProgramColumns:
+    """The program, or only the given blocks and the lines and deliveries gating them."""
+    blocks = CapacityBlock.objects.filter(project=project)
+    edges = ContractLine.blocks.through.objects.filter(capacityblock__project=project)
+    lines = ContractLine.objects.filter(contract__project=project)
+    deliveries = Delivery.objects.filter(line__contract__project=project)
+    if block_ids is not None:
+        blocks = blocks.filter(pk__in=block_ids)
+        edges = edges.filter(capacityblock_id__in=block_ids)
+        lines = lines.filter(blocks__in=block_ids).distinct()
+        deliveries = deliveries.filter(line__blocks__in=block_ids).distinct()
+    return ProgramColumns(
+        blocks=_columns(blocks.order_by("pk"), BLOCK_COLUMNS),
+        lines=_columns(lines.order_by("pk"), LINE_COLUMNS),
+        edges=_columns(edges, ("contractline_id", "capacityblock_id")),
+        deliveries=_columns(deliveries, DELIVERY_COLUMNS),
+    )
+
+
+def closed_delivery_columns(*, supplier_ids: list[int]) -> dict[str, tuple]:
+    """Every closed delivery of these suppliers on any project (committed vs actual arrival), by supplier."""
+    closed = Delivery.objects.filter(supplier_id__in=supplier_ids, actual_date__isnull=False).order_by("supplier_id")
+    return _columns(closed, CLOSED_DELIVERY_COLUMNS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from sitesel.models import Feature, Layer, LayerVersion, ScoringResult, ScoringRun, Site, SiteStatusEvent
+from sitesel.scoring.store import chunk_detail, ranking_breakdown
 
 
 def site_list() -> QuerySet[Site]:
@@ -25,6 +26,14 @@ SITE_MAP_FIELDS = (
 def site_map_list() -> QuerySet[Site]:
     """Sites for the map: only the columns it shows (no parcel polygons, no JSON provenance to decode)."""
     return site_list().only(*SITE_MAP_FIELDS)
+
+
+def site_most_generation_nearby() -> Site | None:
+    """The site with the most generation capacity within 50 km (the first site when none has the fact)."""
+    with_fact = Site.objects.filter(facts__generation_capacity_50km_mw__isnull=False)
+    return (
+        with_fact.order_by("-facts__generation_capacity_50km_mw", "pk").first() or Site.objects.order_by("pk").first()
+    )
 
 
 def site_status_event_list(*, site: Site | None = None) -> QuerySet[SiteStatusEvent]:
@@ -115,3 +124,18 @@ def run_top_results(
     if min_score is not None:
         results = results.filter(score__gte=min_score)
     return list(results.select_related("site").order_by("rank")[:limit])
+
+
+def result_breakdown(result: ScoringResult) -> dict[str, float]:
+    """Criterion -> points of the result's 0-100 score, from the run's ranking archive (empty when excluded)."""
+    return ranking_breakdown(result.run_id, result.capacity_mw, result.position) if result.eligible else {}
+
+
+def result_measures(result: ScoringResult) -> dict:
+    """The raw measures the result was scored on, from the chunk archive that computed them."""
+    return chunk_detail(result.run_id, result.chunk_index, result.chunk_row, result.capacity_mw, "criterion")
+
+
+def result_economics(result: ScoringResult) -> dict:
+    """The result's full economics (capex breakdown, opex, labour, schedule), from its chunk archive."""
+    return chunk_detail(result.run_id, result.chunk_index, result.chunk_row, result.capacity_mw, "economics")

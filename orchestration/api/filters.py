@@ -28,7 +28,7 @@ from orchestration.models import (
     Supplier,
     SupplierCheckRun,
 )
-from sitesel.selectors import site_list
+from orchestration.site_selection import site_list
 
 
 @lru_cache(maxsize=1024)
@@ -72,7 +72,7 @@ class BlockFilter(django_filters.FilterSet):
 
     class Meta:
         model = CapacityBlock
-        fields = ("project", "state", "phase", "power_available", "at_risk", "before_model_p10")
+        fields = ("project", "state", "phase", "power_available", "grid_energised", "at_risk", "before_model_p10")
 
     def filter_at_risk(self, queryset, name, value):
         return queryset.filter(forecast_days_late__gt=0) if value else queryset.exclude(forecast_days_late__gt=0)

@@ -143,18 +143,21 @@ class PortfolioView(ScopedViewMixin, APIView):
 
     @extend_schema(
         tags=["projects"],
-        parameters=[PortfolioQuerySerializer],
+        parameters=[PortfolioQuerySerializer],  # draws and seed as on program-risk/
         responses={200: PortfolioSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 429: ERROR_429},
         summary="MW live by quarter across programs; months where programs compete for a supplier's volume",
     )
     def get(self, request):
-        query = PortfolioQuerySerializer(data={"project": request.query_params.getlist("project")}
-                                         if "project" in request.query_params else {})  # fmt: skip
+        data = {key: request.query_params[key] for key in ("draws", "seed") if key in request.query_params}
+        if "project" in request.query_params:
+            data["project"] = request.query_params.getlist("project")
+        query = PortfolioQuerySerializer(data=data)
         query.is_valid(raise_exception=True)
+        params = dict(query.validated_data)
         projects = self.get_queryset()
-        if "project" in query.validated_data:
-            projects = projects.filter(pk__in=query.validated_data["project"])
-        return Response(PortfolioSerializer(portfolio_view(projects=list(projects.order_by("pk")))).data)
+        if "project" in params:
+            projects = projects.filter(pk__in=params.pop("project"))
+        return Response(PortfolioSerializer(portfolio_view(projects=list(projects.order_by("pk")), **params)).data)
 
 
 @extend_schema(tags=["suppliers"])

@@ -40,7 +40,7 @@ class RiskQuerySerializer(serializers.Serializer):
     seed = QueryInt(min_value=0, max_value=2**31 - 1, default=0)
 
 
-class PortfolioQuerySerializer(serializers.Serializer):
+class PortfolioQuerySerializer(RiskQuerySerializer):
     project = serializers.ListField(child=QueryInt(min_value=1, max_value=MAX_ID), required=False, max_length=100)
 
 
@@ -89,13 +89,27 @@ class SlipEvidenceSerializer(serializers.Serializer):
     mean_slip_days = serializers.FloatField()
 
 
+class FitSerializer(serializers.Serializer):
+    value = serializers.FloatField(help_text="The value the simulation used.")
+    fitted = serializers.BooleanField(help_text="Fitted from closed deliveries; false: the setting's default.")
+    n = serializers.IntegerField(help_text="Evidence counted: deliveries (share) or suppliers (prior strength).")
+    estimate = serializers.FloatField(allow_null=True, help_text="The raw estimate: ρ̂ for the share, k̂ for the prior.")
+    reason = serializers.CharField()
+
+
+class RiskFitSerializer(serializers.Serializer):
+    supplier_share = FitSerializer(help_text="Probability a delivery takes its supplier's shared slip level.")
+    prior_strength = FitSerializer(help_text="Pseudo-deliveries of the category prior (own weight n / (n + k)).")
+
+
 class ProgramRiskSerializer(serializers.Serializer):
     """Probabilistic go-live of a program (docs/orchestration.md, Program risk)."""
 
     as_of = serializers.DateField()
     draws = serializers.IntegerField()
     seed = serializers.IntegerField()
-    supplier_share = serializers.FloatField()
+    supplier_share = serializers.FloatField(help_text="The share used (fit.supplier_share.value).")
+    fit = RiskFitSerializer(help_text="Within-supplier share and prior strength: fitted or default, and why.")
     source = serializers.CharField()
     planned_go_live = serializers.DateField(allow_null=True)
     forecast_go_live = serializers.DateField(allow_null=True)
@@ -312,6 +326,15 @@ class PortfolioQuarterSerializer(serializers.Serializer):
     forecast_mw_by_program = ProgramMwSerializer(many=True)
 
 
+class PortfolioBandSerializer(serializers.Serializer):
+    draws = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    supplier_share = serializers.FloatField(help_text="Within-supplier share of the slip level (0..1).")
+    fit = RiskFitSerializer()
+    source = serializers.CharField()
+    quarters = QuarterBandSerializer(many=True, help_text="MW live across the programs at each quarter's end.")
+
+
 class ContentionProgramSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -329,10 +352,12 @@ class ContentionSerializer(serializers.Serializer):
 
 
 class PortfolioSerializer(serializers.Serializer):
-    """Every program's MW live by quarter, added up, and supplier capacity programs compete for."""
+    """Every program's MW live by quarter, added up, its Monte Carlo band, and supplier capacity programs
+    compete for."""
 
     as_of = serializers.DateField(allow_null=True)
     programs = PortfolioProgramSerializer(many=True)
     mw_live_by_quarter = PortfolioQuarterSerializer(many=True)
+    mw_band = PortfolioBandSerializer(help_text="One Monte Carlo over every program, suppliers' slips shared.")
     contention = ContentionSerializer(many=True)
     suppliers_without_stated_volume = serializers.ListField(child=serializers.CharField())

@@ -31,7 +31,7 @@ from orchestration.models import (
     SupplierCheckRun,
 )
 from orchestration.services.contracts import contract_line_blocks_check
-from sitesel.models import ScoringRun, Site
+from orchestration.site_selection import ScoringRun, Site
 
 __all__ = ["ShipNoticeSerializer"]
 
@@ -74,7 +74,7 @@ class BlockSerializer(serializers.ModelSerializer):
         model = CapacityBlock
         fields = (
             "id", "project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
-            "power_available", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
+            "power_available", "grid_energised", "cooling_ready", "commissioning_passed", "live_on", "forecast_go_live",
             "forecast_days_late", "forecast_binding", "model_block", "model_p10", "model_p50", "model_p90",
             "before_model_p10",
         )  # fmt: skip
@@ -191,10 +191,18 @@ class BlockTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class OptionalFactField(serializers.BooleanField):
+    # DRF reads a boolean missing from a form post as false; a fact not sent must stay as it is.
+    default_empty_html = serializers.empty
+
+
 class BlockFactsSerializer(serializers.Serializer):
-    power_available = serializers.BooleanField(required=False)
-    cooling_ready = serializers.BooleanField(required=False)
-    commissioning_passed = serializers.BooleanField(required=False)
+    power_available = OptionalFactField(required=False)
+    grid_energised = OptionalFactField(
+        required=False, help_text="The utility has energised the block: its on-site generation no longer gates it."
+    )
+    cooling_ready = OptionalFactField(required=False)
+    commissioning_passed = OptionalFactField(required=False)
     reason = serializers.CharField(max_length=2000)
 
     def validate(self, attrs):
@@ -244,6 +252,7 @@ class BlockForecastSerializer(serializers.Serializer):
     at_risk = serializers.BooleanField()
     is_live = serializers.BooleanField()
     power_available = serializers.BooleanField()
+    grid_energised = serializers.BooleanField(help_text="The grid has energised the block (a recorded fact).")
     power_forecast = serializers.DateField(allow_null=True)
     binding = BindingSerializer(allow_null=True)
     model_p10 = serializers.DateField(allow_null=True, help_text="The site model's go-live band for the block.")

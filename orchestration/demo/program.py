@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from config.api.roles import SUPPLIER_GROUP
 from config.demo_accounts import demo_account_ensure
-from core.errors import ApplicationError
 from orchestration.models import (
     BuildProject,
     Category,
@@ -38,7 +37,7 @@ from orchestration.services.contracts import contract_create
 from orchestration.services.deliveries import delivery_create, delivery_install, delivery_receive, delivery_update
 from orchestration.services.forecast import project_forecast_refresh, supplier_reliability_refresh
 from orchestration.services.projects import project_create
-from sitesel.models import ScoringResult, ScoringRun, Site
+from orchestration.site_selection import ScoringRun, Site
 
 PROJECT_NAME = "Demo 1 GW campus"
 CSV_SUPPLIER = Category.BUILDINGS  # this one reports by CSV file drop; the others by JSON feed
@@ -95,36 +94,6 @@ LOT_LEAD_DAYS = {category: (8, 8) if category in (Category.CHIPS, Category.MEMOR
 
 # Promise changes already on record when the demo starts: (category, block index, days later).
 RECORDED_SLIPS = [(Category.POWER_EQUIPMENT, 7, 60), (Category.COOLING, 12, 25), (Category.CHIPS, 16, 30)]
-
-
-def demo_site_pick(*, site_id: int | None = None) -> tuple[Site, str, ScoringRun | None]:
-    """The site for the demo, why it was picked, and the scoring run whose scenario the site model takes.
-
-    1. `site_id` if given; 2. the best-ranked eligible site of the latest succeeded scoring run (at
-    the capacity nearest 1 GW); 3. the site with the most generation capacity within 50 km. The run is
-    the latest succeeded one in case 2 (the band then uses the draws the ranking used), else none.
-    """
-    if site_id is not None:
-        site = Site.objects.filter(pk=site_id).first()
-        if site is None:
-            raise ApplicationError(f"no site {site_id}", field="site_id", code="not_found")
-        return site, "given on the command line", None
-    run = ScoringRun.objects.filter(status="succeeded", mode="sites").order_by("-finished_at", "-pk").first()
-    if run is not None:
-        results = ScoringResult.objects.filter(run=run, site__isnull=False, eligible=True, rank__isnull=False)
-        capacities = sorted(set(results.values_list("capacity_mw", flat=True)), key=lambda mw: abs(mw - 1000))
-        if capacities:
-            best = results.filter(capacity_mw=capacities[0]).order_by("rank").select_related("site").first()
-            return best.site, f"rank {best.rank} at {capacities[0]:g} MW in scoring run {run.pk}", run
-    site = (
-        Site.objects.filter(facts__generation_capacity_50km_mw__isnull=False)
-        .order_by("-facts__generation_capacity_50km_mw", "pk")
-        .first()
-        or Site.objects.order_by("pk").first()
-    )
-    if site is None:
-        raise ApplicationError("no sites loaded: run demo_setup first", code="no_sites")
-    return site, "most generation capacity within 50 km (no succeeded scoring run)", None
 
 
 def _lots(quantity: Decimal) -> list[Decimal]:

@@ -30,7 +30,7 @@ import numpy as np
 from .categories import CATEGORY_CODE, Category
 from .dates import UNSCHEDULED
 from .errors import InvalidInput
-from .forecast import BindingKind, ProgramForecast, bridge_power
+from .forecast import BindingKind, ProgramForecast, block_grid, bridge_power
 from .forecast_input import ForecastInput
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -147,8 +147,7 @@ def _expedite(
     as_of, n_blocks = inp.as_of_ordinal, inp.n_blocks
     e_line, e_block = inp.edge_line_idx, inp.edge_block_idx
     e_ready = forecast.line_ready_ordinal[e_line]
-    grid = np.where(~inp.block_power_available & (inp.block_grid_power_ordinal > 0),
-                    np.maximum(inp.block_grid_power_ordinal, as_of), 0)  # fmt: skip
+    grid = block_grid(inp)
     need = np.maximum(inp.block_planned_ordinal - inp.block_commissioning_days, as_of)
     on_time = np.minimum(e_ready, need[e_block])  # each edge's line, expedited to its block's need date
 

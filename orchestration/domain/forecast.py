@@ -34,6 +34,7 @@ import numpy as np
 from .categories import CATEGORY_CODE, POWER_CATEGORIES, Category, category_from_code
 from .dates import UNSCHEDULED, from_ordinal, next_quarter, quarter_end, quarter_label, quarter_of
 from .forecast_input import QTY_SCALE, ForecastInput, to_milli
+from .power_paths import generation_counts, grid_dates
 
 POWERED = -1  # block power date marker: the block already has power
 
@@ -144,9 +145,19 @@ def bridge_power(
     for k in np.flatnonzero(is_gen).tolist():  # a few edges per block: a loop stays exact for any draw axes
         b = int(e_block[k])
         gen_ready[..., b] = np.maximum(gen_ready[..., b], e_ready[..., k])
-    use_gen = (gen_ready >= 0) & ~((grid > 0) & (gen_ready > grid))
+    use_gen = generation_counts(gen_ready, grid)
     e_ready = np.where(is_gen & ~use_gen[..., e_block], -1, e_ready)
     return e_ready, np.where(use_gen, 0, grid)
+
+
+def block_grid(inp: ForecastInput) -> np.ndarray:
+    """The grid date that counts per block (0 = none), by the one rule of power_paths.grid_dates."""
+    return grid_dates(
+        power_available=inp.block_power_available,
+        grid_ordinal=inp.block_grid_power_ordinal,
+        grid_energised=inp.block_grid_energised,
+        as_of=inp.as_of_ordinal,
+    )
 
 
 def compute_core(inp: ForecastInput) -> ForecastCore:
@@ -200,8 +211,7 @@ def compute_core(inp: ForecastInput) -> ForecastCore:
     # 4. Block ready = argmax over gating lines (sort by block, ready desc, line asc; take first).
     e_line, e_block = inp.edge_line_idx, inp.edge_block_idx
     e_ready = line_ready[e_line]
-    no_power = ~inp.block_power_available
-    grid = np.where(no_power & (inp.block_grid_power_ordinal > 0), np.maximum(inp.block_grid_power_ordinal, as_of), 0)
+    grid = block_grid(inp)
     e_ready, grid = bridge_power(e_ready, grid, e_line=e_line, e_block=e_block, line_category=inp.line_category)
     e_order = np.lexsort((e_line, -e_ready, e_block))
     e_first = e_order[_segment_starts(e_block[e_order])]

@@ -92,6 +92,7 @@ class ForecastInput:
     line_unit_value_usd: tuple[Decimal, ...] | None = None  # for stranded-equipment value
     block_power_available: np.ndarray | None = None
     block_grid_power_ordinal: np.ndarray | None = None  # utility energisation forecast; 0 = not tracked
+    block_grid_energised: np.ndarray | None = None  # the grid has energised the block (a recorded fact)
     block_live_ordinal: np.ndarray | None = None  # actual go-live; 0 = not live
     stranding_threshold_days: int = 30
     strandable_categories: frozenset[Category] = field(default=IT_CATEGORIES)
@@ -146,9 +147,12 @@ class ForecastInput:
         }
         for name, n in floats.items():
             set_(self, name, _floats(name, getattr(self, name), n))
-        set_(self, "block_power_available", np.asarray(self.block_power_available).astype(bool).reshape(-1).copy())
-        if self.block_power_available.size != n_blocks:
-            raise InvalidInput("block_power_available must have one entry per block")
+        if self.block_grid_energised is None:
+            set_(self, "block_grid_energised", np.zeros(n_blocks, dtype=bool))
+        for name in ("block_power_available", "block_grid_energised"):
+            set_(self, name, np.asarray(getattr(self, name)).astype(bool).reshape(-1).copy())
+            if getattr(self, name).size != n_blocks:
+                raise InvalidInput(f"{name} must have one entry per block")
 
         _check_index("delivery_line_idx", self.delivery_line_idx, n_lines)
         _check_index("edge_line_idx", self.edge_line_idx, n_lines)

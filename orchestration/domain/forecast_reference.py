@@ -19,8 +19,10 @@ from .forecast import (
     ForecastCore,
     ProgramForecast,
     assemble,
+    block_grid,
 )
 from .forecast_input import QTY_SCALE, ForecastInput
+from .power_paths import generation_counts
 
 
 def compute_core_naive(inp: ForecastInput) -> ForecastCore:
@@ -83,18 +85,14 @@ def compute_core_naive(inp: ForecastInput) -> ForecastCore:
     power_codes = {CATEGORY_CODE[c] for c in POWER_CATEGORIES}
     edges = list(zip(inp.edge_line_idx.tolist(), inp.edge_block_idx.tolist(), strict=True))
     # Bridge power: the earlier of the grid and the block's on-site generation lines counts, not both.
-    grids = [
-        max(int(inp.block_grid_power_ordinal[b]), as_of)
-        if not inp.block_power_available[b] and inp.block_grid_power_ordinal[b] > 0
-        else 0
-        for b in range(n_blocks)
-    ]
+    grids = block_grid(inp).tolist()
     gen = CATEGORY_CODE[Category.ONSITE_GENERATION]
     gen_ready: list[int | None] = [None] * n_blocks
     for line, block in edges:
         if category[line] == gen:
             gen_ready[block] = max(gen_ready[block] or 0, ready[line])
-    use_gen = [g is not None and not (grids[b] > 0 and g > grids[b]) for b, g in enumerate(gen_ready)]
+    use_gen = [bool(generation_counts(np.array([-1 if g is None else g]), np.array([grids[b]]))[0])
+               for b, g in enumerate(gen_ready)]  # fmt: skip
     for line, block in edges:
         if category[line] == gen and not use_gen[block]:
             continue

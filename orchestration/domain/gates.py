@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .categories import Category
 from .errors import Reason
+from .power_paths import generation_gates_now
 from .states import STATE_ORDER, STATE_RANK, BlockState
 
 
@@ -37,6 +38,7 @@ class BlockFacts:
     power_available: bool = False  # grid or on-site power energised and available to the block
     cooling_ready: bool = False  # cooling loop filled, balanced and tested under load
     commissioning_passed: bool = False  # integrated systems test (IST) signed off
+    grid_energised: bool = False  # the utility has energised the block's grid connection
 
     @classmethod
     def from_categories(
@@ -48,11 +50,12 @@ class BlockFacts:
         power_available: bool = False,
         cooling_ready: bool = False,
         commissioning_passed: bool = False,
+        grid_energised: bool = False,
     ) -> BlockFacts:
         """Category-level facts: one synthetic line per required category (ref = category name)."""
         received_set, installed_set = set(received), set(installed)
         lines = tuple(LineStatus(str(c), Category(c), c in received_set, c in installed_set) for c in required)
-        return cls(lines, power_available, cooling_ready, commissioning_passed)
+        return cls(lines, power_available, cooling_ready, commissioning_passed, grid_energised)
 
     def lines_of(self, category: Category) -> tuple[LineStatus, ...]:
         return tuple(line for line in self.lines if line.category == category)
@@ -63,21 +66,15 @@ Check = Callable[[BlockFacts], tuple[Reason, ...]]
 
 @dataclass(frozen=True)
 class LinesComplete:
-    """Every line of `category` received and installed. Mandatory: the block must have such lines.
-
-    A mandatory category with no lines fails: a block cannot be powered if nobody has contracted
-    its transformers yet. Optional categories (on-site generation) pass when absent.
-    """
+    """Every line of `category` received and installed; the block must have such lines (a block cannot be
+    powered if nobody has contracted its transformers yet). On-site generation is `GenerationOrGrid`."""
 
     category: Category
-    mandatory: bool = True
 
     def __call__(self, facts: BlockFacts) -> tuple[Reason, ...]:
         category = self.category
         lines = facts.lines_of(category)
         if not lines:
-            if not self.mandatory:
-                return ()
             return (Reason("no_lines", f"no contract lines for {category} gate this block", category),)
         reasons = []
         not_received = tuple(line.line_ref for line in lines if not line.received)
@@ -91,6 +88,28 @@ class LinesComplete:
             message = f"{category}: {len(not_installed)} line(s) received but not installed"
             reasons.append(Reason("not_installed", message, category, not_installed))
         return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class GenerationOrGrid:
+    """On-site generation is a power path, not an extra input: its lines gate the block only while the grid
+    has not energised it (`power_paths.generation_gates_now`, the forecast's rule 4b). A block without
+    generation lines passes: the grid is its only path and `power_is_available` checks it."""
+
+    category: Category = Category.ONSITE_GENERATION
+
+    def __call__(self, facts: BlockFacts) -> tuple[Reason, ...]:
+        lines = facts.lines_of(self.category)
+        if not lines:
+            return ()
+        installed = all(line.received and line.installed for line in lines)
+        if not generation_gates_now(generation_installed=installed, grid_energised=facts.grid_energised):
+            return ()
+        reasons = LinesComplete(self.category)(facts)
+        if not reasons:
+            return ()
+        message = "no power path: the grid has not energised the block and its on-site generation is not installed"
+        return (Reason("no_power_path", message, self.category), *reasons)
 
 
 def power_is_available(facts: BlockFacts) -> tuple[Reason, ...]:
@@ -118,7 +137,7 @@ GATES: dict[BlockState, tuple[Check, ...]] = {
     BlockState.POWERED: (
         LinesComplete(Category.POWER_EQUIPMENT),
         LinesComplete(Category.POWER_DISTRIBUTION),
-        LinesComplete(Category.ONSITE_GENERATION, mandatory=False),
+        GenerationOrGrid(),
         power_is_available,
     ),
     BlockState.COOLED: (LinesComplete(Category.COOLING), cooling_is_ready),
@@ -136,7 +155,10 @@ GATES: dict[BlockState, tuple[Check, ...]] = {
 # Every category must be checked by some gate, otherwise "live requires every line" would have a
 # hole. Asserted in tests so adding a tenth category without a gate fails loudly.
 GATED_CATEGORIES: frozenset[Category] = frozenset(
-    check.category for checks in GATES.values() for check in checks if isinstance(check, LinesComplete)
+    check.category
+    for checks in GATES.values()
+    for check in checks
+    if isinstance(check, LinesComplete | GenerationOrGrid)
 )
 
 

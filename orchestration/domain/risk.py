@@ -17,6 +17,9 @@ slip rank with probability `supplier_share`², and slips of different suppliers 
 a supplier or line that sets the program's go-live in at least one draw can move it; the candidates are the
 ones that do so most often (their *criticality*: the share of draws in which they set it).
 
+**Portfolio** (`simulate_portfolio`): several programs in the same draws, a supplier's shared level common to
+every program it serves, MW live by quarter added draw by draw before the band is read.
+
 Lines are computed three ways, all exact: lines with nothing open to slip keep the forecast's date; lines
 that need every scheduled quantity arrive at the latest of their events (a max over draws x deliveries);
 over-scheduled lines (more quantity than required) sort their events per draw.
@@ -25,6 +28,7 @@ over-scheduled lines (more quantity than required) sort their events per draw.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,9 +36,9 @@ import numpy as np
 
 from .dates import UNSCHEDULED, from_ordinal, next_quarter, quarter_end, quarter_label, quarter_of
 from .errors import InvalidInput
-from .forecast import bridge_power, compute_core
+from .forecast import block_grid, bridge_power, compute_core
 from .forecast_input import ForecastInput, to_milli
-from .scorecards import SLIP_LEVELS, SlipModel
+from .scorecards import SlipModel
 
 PERCENTILES = (0.5, 0.8, 0.9)
 MAX_DRAWS = 20_000
@@ -46,15 +50,18 @@ class RiskSettings:
     seed: int = 0
     supplier_share: float = 0.7
     drivers: int = 10  # suppliers and lines evaluated for the tornado (by criticality)
-    chunk: int = 250  # draws simulated at once (bounds memory: chunk x open deliveries)
+    # Draws simulated at once. 100 keeps a chunk's (draws x open deliveries) arrays near the CPU caches: 20-25 %
+    # less CPU than 250 on the 1 GW benchmark (docs/performance.md). Memory: threads x chunk x open deliveries.
+    chunk: int = 100
+    threads: int = 1  # chunks computed at once on a thread pool; the answer does not depend on it
 
     def __post_init__(self) -> None:
         if not 1 <= self.draws <= MAX_DRAWS:
             raise InvalidInput(f"draws must be within 1..{MAX_DRAWS}")
         if not 0.0 <= self.supplier_share <= 1.0:
             raise InvalidInput("supplier_share must be within 0..1")
-        if self.drivers < 0 or self.chunk < 1:
-            raise InvalidInput("drivers must be >= 0 and chunk >= 1")
+        if self.drivers < 0 or self.chunk < 1 or not 1 <= self.threads <= 16:
+            raise InvalidInput("drivers must be >= 0, chunk >= 1 and threads within 1..16")
 
 
 @dataclass(frozen=True)
@@ -182,11 +189,10 @@ class _Plan:
     as_of: int
     nominal_arrival: np.ndarray  # (L,) zero-slip arrival (the forecast without de-rate)
     nominal_ready: np.ndarray
-    s_committed: np.ndarray  # (S,) slippable open deliveries, sorted by line
-    s_supplier: np.ndarray
-    s_table_base: np.ndarray  # int32: the supplier's row offset in the flattened slip table
+    s_committed: np.ndarray  # (S,) slippable open deliveries, sorted by supplier, then line
+    s_runs: tuple[tuple[int, int, int], ...]  # (slip-model row, first, end): the columns of each supplier
     s_line: np.ndarray
-    simple_lines: np.ndarray  # lines whose arrival is the latest of their events
+    simple_lines: np.ndarray  # lines whose arrival is the latest of their events, in column order
     simple_starts: np.ndarray  # segment starts of the simple lines' deliveries in the s_ arrays
     simple_cols: np.ndarray  # columns of the s_ arrays that belong to simple lines
     simple_fixed: np.ndarray  # per simple line: the latest fixed event date (received, ETA), at least as_of
@@ -225,14 +231,21 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
     simple = moving & (total - smallest < required)  # every event is needed: arrival = the latest one
     general = moving & ~simple
 
+    # Columns sorted by supplier, then line (a line has one supplier): each supplier's deliveries are one
+    # run of columns, so a draw looks its slips up in that supplier's table row without a gather.
     s_idx = np.flatnonzero(slippable)
-    s_idx = s_idx[np.argsort(d_line[s_idx], kind="stable")]
+    line_supplier = np.asarray(line_supplier, dtype=np.int64)
+    s_idx = s_idx[np.lexsort((d_line[s_idx], line_supplier[d_line[s_idx]]))]
     s_line = d_line[s_idx]
+    s_supplier = line_supplier[s_line]
+    run_starts = np.flatnonzero(np.r_[True, s_supplier[1:] != s_supplier[:-1]]) if s_idx.size else np.zeros(0, int)
+    run_ends = np.r_[run_starts[1:], s_idx.size][: run_starts.size]
+    s_runs = tuple(zip(s_supplier[run_starts].tolist(), run_starts.tolist(), run_ends.tolist(), strict=True))
     in_simple = simple[s_line]
     simple_cols = np.flatnonzero(in_simple)
-    simple_lines = np.flatnonzero(simple)
     seg = s_line[simple_cols]
     simple_starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if seg.size else np.zeros(0, np.int64)
+    simple_lines = seg[simple_starts]
     fixed_max = np.full(n_lines, as_of, dtype=np.int64)
     np.maximum.at(fixed_max, f_line, f_date)
 
@@ -253,8 +266,7 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
         nominal_arrival=nominal.line_arrival.astype(np.int32),
         nominal_ready=nominal.line_ready.astype(np.int32),
         s_committed=committed[s_idx].astype(np.int32),
-        s_supplier=np.asarray(line_supplier, dtype=np.int64)[s_line],
-        s_table_base=(np.asarray(line_supplier, dtype=np.int32)[s_line] * SLIP_LEVELS).astype(np.int32),
+        s_runs=s_runs,
         s_line=s_line,
         simple_lines=simple_lines,
         simple_starts=simple_starts,
@@ -267,23 +279,54 @@ def _prepare(inp: ForecastInput, line_supplier: np.ndarray) -> _Plan:
     )
 
 
-def _draw_arrivals(plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float) -> np.ndarray:
-    """(n, L) line arrival ordinals for n draws."""
+def shared_levels(rng: np.random.Generator, n: int, n_suppliers: int) -> np.ndarray:
+    """(n, n_suppliers) uint8: each supplier's shared quantile level per draw (one random byte each)."""
+    return np.frombuffer(rng.bytes(n * n_suppliers), dtype=np.uint8).reshape(n, n_suppliers)
+
+
+@dataclass(frozen=True, eq=False)
+class _Randoms:
+    """One chunk's random bytes for one program: drawn on the calling thread in a fixed order, so the answer
+    does not depend on how many threads do the arithmetic."""
+
+    own: np.ndarray  # (n, S) uint8: each delivery's own quantile level
+    shared: np.ndarray | None  # (n, suppliers) uint8: each supplier's shared level (None: share 0)
+    take: np.ndarray | None  # (n, S) uint8: below round(share * 256) = the delivery takes the shared level
+
+
+def _randoms(
+    plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: int, share: float, shared: np.ndarray | None
+) -> _Randoms:
+    """`shared`: the suppliers' levels of these draws when several programs must see the same supplier slip
+    (the portfolio); drawn here otherwise."""
     s_count = plan.s_committed.size
-    arrival = np.broadcast_to(plan.nominal_arrival, (n, plan.nominal_arrival.size)).copy()
     if s_count == 0:
-        return arrival
-    # One random byte per delivery picks its quantile level (SLIP_LEVELS = 256).
+        return _Randoms(np.zeros((n, 0), np.uint8), None, None)
     own = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count)
-    if share > 0:
-        shared = np.frombuffer(rng.bytes(n * slips.n_suppliers), dtype=np.uint8).reshape(n, slips.n_suppliers)
-        take = np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count) < round(share * 256)
-        level = np.where(take, shared[:, plan.s_supplier], own)
-    else:
-        level = own
+    if share <= 0:
+        return _Randoms(own, None, None)
+    if shared is None:
+        shared = shared_levels(rng, n, slips.n_suppliers)
+    return _Randoms(own, shared, np.frombuffer(rng.bytes(n * s_count), dtype=np.uint8).reshape(n, s_count))
+
+
+def _arrivals(plan: _Plan, slips: SlipModel, randoms: _Randoms, share: float) -> np.ndarray:
+    """(n, L) line arrival ordinals for one chunk of draws (numpy only: safe to run on several threads)."""
+    own = randoms.own
+    arrival = np.broadcast_to(plan.nominal_arrival, (own.shape[0], plan.nominal_arrival.size)).copy()
+    if own.shape[1] == 0:
+        return arrival
+    take = None if randoms.take is None else (randoms.take < round(share * 256)).view(np.uint8) * np.uint8(255)
     # int32 throughout: ordinals and UNSCHEDULED fit, and half the memory traffic of int64.
-    index = np.add(level, plan.s_table_base, dtype=np.int32)
-    dates = slips.table.reshape(-1)[index]
+    dates = np.empty(own.shape, dtype=np.int32)
+    for row, first, end in plan.s_runs:
+        level = own[:, first:end]
+        if take is not None:
+            # level = take ? shared : own, as a branch-free byte blend (about twice as fast as np.where here)
+            level = np.bitwise_xor(level, randoms.shared[:, row, None])
+            level &= take[:, first:end]
+            level ^= own[:, first:end]
+        dates[:, first:end] = np.take(slips.table[row], level)
     dates += plan.s_committed
     np.maximum(dates, plan.as_of, out=dates)
     if plan.simple_lines.size:
@@ -292,6 +335,29 @@ def _draw_arrivals(plan: _Plan, slips: SlipModel, rng: np.random.Generator, n: i
     for group in plan.over:
         arrival[:, group.lines] = group.arrival(dates)
     return arrival
+
+
+def _draw_arrivals(
+    plans: list[_Plan], slips: SlipModel, settings: RiskSettings, pool: Executor, *, shared_suppliers: bool = False
+) -> list[np.ndarray]:
+    """(draws, L) line arrivals of each plan. Chunks of `settings.chunk` draws; the random bytes are drawn in
+    order here and the arithmetic of `settings.threads` chunks runs at once on as many threads (numpy releases
+    the GIL), which bounds memory to threads x chunk x open deliveries. `shared_suppliers`: every plan sees
+    the same shared level of a supplier in a draw."""
+    rng = np.random.default_rng(settings.seed)
+    share = settings.supplier_share
+    starts = list(range(0, settings.draws, settings.chunk))
+    out: list[list[np.ndarray]] = [[] for _ in plans]
+    for first in range(0, len(starts), settings.threads):
+        jobs = []
+        for start in starts[first : first + settings.threads]:
+            n = min(settings.chunk, settings.draws - start)
+            shared = shared_levels(rng, n, slips.n_suppliers) if shared_suppliers and share > 0 else None
+            jobs.extend((k, _randoms(plan, slips, rng, n, share, shared)) for k, plan in enumerate(plans))
+        done = pool.map(lambda job: _arrivals(plans[job[0]], slips, job[1], share), jobs)
+        for (k, _), arrival in zip(jobs, done, strict=True):
+            out[k].append(arrival)
+    return [np.concatenate(chunks) for chunks in out]
 
 
 def _ready(plan: _Plan, arrival: np.ndarray) -> np.ndarray:
@@ -310,9 +376,7 @@ class _Blocks:
         order = np.argsort(inp.edge_block_idx, kind="stable")
         e_block, e_line = inp.edge_block_idx[order], inp.edge_line_idx[order]
         starts = np.flatnonzero(np.r_[True, e_block[1:] != e_block[:-1]]) if e_block.size else np.zeros(0, np.int64)
-        no_power = ~inp.block_power_available
-        grid = np.where(no_power & (inp.block_grid_power_ordinal > 0),
-                        np.maximum(inp.block_grid_power_ordinal, inp.as_of_ordinal), 0)  # fmt: skip
+        grid = block_grid(inp)
         for name, value in (("e_block", e_block), ("e_line", e_line), ("starts", starts), ("grid", grid),
                             ("gated", e_block[starts])):  # fmt: skip
             object.__setattr__(self, name, value)
@@ -366,9 +430,17 @@ class _Blocks:
 
 
 def _drivers(
-    keys: np.ndarray, binding_key: np.ndarray, lines_of, blocks: _Blocks, ready, go, plan: _Plan, settings
+    keys: np.ndarray,
+    binding_key: np.ndarray,
+    lines_of,
+    blocks: _Blocks,
+    ready,
+    go,
+    plan: _Plan,
+    settings,
+    pool: Executor,
 ) -> tuple[Driver, ...]:
-    """The tornado bars of the most critical keys (suppliers or lines)."""
+    """The tornado bars of the most critical keys (suppliers or lines), computed on the pool's threads."""
     if go.shape[1] == 0:
         return ()
     draws = go.shape[0]
@@ -377,23 +449,26 @@ def _drivers(
     bound = binding_key[binding_key >= 0]
     counts = np.bincount(bound, minlength=int(keys.max(initial=-1)) + 1) if bound.size else np.zeros(0, np.int64)
     candidates = np.argsort(-counts, kind="stable")[: settings.drivers]
-    out = []
-    for key in candidates[counts[candidates] > 0].tolist():
+
+    def bar(key: int) -> Driver:
         lines = lines_of(key)
         touched = np.unique(blocks.e_block[np.isin(blocks.e_line, lines)])
         go_kept = go.copy()
         go_kept[:, touched] = blocks.go_live(ready, touched, (lines, plan.nominal_ready[lines]))[:, touched]
         p80_kept = int(_quantiles(go_kept.max(axis=1), (0.8,))[0])
         dated = p80 < UNSCHEDULED and p80_kept < UNSCHEDULED
-        out.append(Driver(key, float(counts[key] / draws), _date(p80_kept), p80 - p80_kept if dated else None))
+        return Driver(key, float(counts[key] / draws), _date(p80_kept), p80 - p80_kept if dated else None)
+
+    out = list(pool.map(bar, candidates[counts[candidates] > 0].tolist()))
     out.sort(key=lambda d: (-(d.p80_days if d.p80_days is not None else 10**9), -d.criticality, d.key))
     return tuple(out)
 
 
-def _quarter_bands(inp: ForecastInput, go: np.ndarray) -> tuple[QuarterBand, ...]:
-    if inp.n_blocks == 0:
+def quarter_bands(planned: np.ndarray, mw: np.ndarray, go: np.ndarray) -> tuple[QuarterBand, ...]:
+    """MW live at each quarter's end as a band over the draws; `go` is (draws, blocks) go-live ordinals and
+    the blocks may come from several programs (the portfolio adds them draw by draw)."""
+    if planned.size == 0:
         return ()
-    planned = inp.block_planned_ordinal
     tail = _quantiles(go)[-1]  # the blocks' P90: the band runs to the last of them
     dated_go, dated_tail = go[go < UNSCHEDULED], tail[tail < UNSCHEDULED]
     first = int(min(planned.min(), dated_go.min(initial=UNSCHEDULED)))
@@ -402,29 +477,39 @@ def _quarter_bands(inp: ForecastInput, go: np.ndarray) -> tuple[QuarterBand, ...
     rows = []
     while (year, q) <= last:
         end = quarter_end(year, q)
-        live_mw = (go <= end.toordinal()) @ inp.block_mw
+        live_mw = (go <= end.toordinal()) @ mw
         p10, p50, p90 = np.quantile(live_mw, (0.1, 0.5, 0.9), method="inverted_cdf")
-        planned_mw = float(inp.block_mw[planned <= end.toordinal()].sum())
+        planned_mw = float(mw[planned <= end.toordinal()].sum())
         rows.append(QuarterBand(quarter_label(year, q), end, planned_mw, float(p10), float(p50), float(p90)))
         year, q = next_quarter(year, q)
     return tuple(rows)
+
+
+def check_line_suppliers(inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel) -> np.ndarray:
+    """`line_supplier` as int64, refused unless it gives every line a row of `slips`."""
+    line_supplier = np.asarray(line_supplier, dtype=np.int64).reshape(-1)
+    if line_supplier.size != inp.n_lines:
+        raise InvalidInput(f"line_supplier has {line_supplier.size} entries, expected {inp.n_lines}")
+    if line_supplier.size and (line_supplier.min() < 0 or line_supplier.max() >= slips.n_suppliers):
+        raise InvalidInput(f"line_supplier must index 0..{slips.n_suppliers - 1}")
+    return line_supplier
 
 
 def simulate_program(
     inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel, settings: RiskSettings = RiskSettings()
 ) -> ProgramRisk:
     """Draw the program's go-live `settings.draws` times; `line_supplier[l]` is line l's row in `slips`."""
-    line_supplier = np.asarray(line_supplier, dtype=np.int64).reshape(-1)
-    if line_supplier.size != inp.n_lines:
-        raise InvalidInput(f"line_supplier has {line_supplier.size} entries, expected {inp.n_lines}")
-    if line_supplier.size and (line_supplier.min() < 0 or line_supplier.max() >= slips.n_suppliers):
-        raise InvalidInput(f"line_supplier must index 0..{slips.n_suppliers - 1}")
+    line_supplier = check_line_suppliers(inp, line_supplier, slips)
     plan = _prepare(inp, line_supplier)
-    rng = np.random.default_rng(settings.seed)
-    arrival = np.concatenate(
-        [_draw_arrivals(plan, slips, rng, min(settings.chunk, settings.draws - start), settings.supplier_share)
-         for start in range(0, settings.draws, settings.chunk)]
-    )  # fmt: skip
+    with ThreadPoolExecutor(max_workers=settings.threads) as pool:
+        return _program_risk(inp, line_supplier, slips, settings, plan, pool)
+
+
+def _program_risk(
+    inp: ForecastInput, line_supplier: np.ndarray, slips: SlipModel, settings: RiskSettings, plan: _Plan,
+    pool: Executor,
+) -> ProgramRisk:  # fmt: skip
+    (arrival,) = _draw_arrivals([plan], slips, settings, pool)
     ready = _ready(plan, arrival)
     blocks = _Blocks(inp)
     go = blocks.go_live(ready)
@@ -454,13 +539,13 @@ def simulate_program(
 
     binding = blocks.binding_line(ready, go) if inp.n_blocks else np.full(settings.draws, -1)
     line_drivers = _drivers(
-        np.arange(inp.n_lines), binding, lambda key: np.array([key]), blocks, ready, go, plan, settings
+        np.arange(inp.n_lines), binding, lambda key: np.array([key]), blocks, ready, go, plan, settings, pool
     )
     binding_supplier = np.full_like(binding, -1)
     binding_supplier[binding >= 0] = line_supplier[binding[binding >= 0]]
     supplier_drivers = _drivers(
         np.arange(slips.n_suppliers), binding_supplier, lambda key: np.flatnonzero(line_supplier == key),
-        blocks, ready, go, plan, settings,
+        blocks, ready, go, plan, settings, pool,
     )  # fmt: skip
     return ProgramRisk(
         as_of=date.fromordinal(inp.as_of_ordinal),
@@ -471,9 +556,44 @@ def simulate_program(
         p80=_date(int(pq[1])),
         p90=_date(int(pq[2])),
         prob_late=float((program > last_plan).mean()) if last_plan else 0.0,
-        mw_by_quarter=_quarter_bands(inp, go),
+        mw_by_quarter=quarter_bands(inp.block_planned_ordinal, inp.block_mw, go),
         supplier_drivers=supplier_drivers,
         line_drivers=line_drivers,
         line_arrival=arrival,
         block_go_live=go,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioRisk:
+    settings: RiskSettings
+    shared_suppliers: bool  # one supplier's slip hits every program it serves in the same draw
+    mw_by_quarter: tuple[QuarterBand, ...]  # MW live across the programs, a band over the draws
+    program_go_live: np.ndarray  # (draws, programs) each program's last block, UNSCHEDULED = undatable
+
+
+def simulate_portfolio(
+    programs: list[tuple[ForecastInput, np.ndarray]],
+    slips: SlipModel,
+    settings: RiskSettings = RiskSettings(),
+    *,
+    shared_suppliers: bool = True,
+) -> PortfolioRisk:
+    """Draw several programs together: `programs` holds each one's input and line -> row of `slips` (one slip
+    model over every supplier of every program). In each draw a supplier has one shared quantile level for
+    all the programs it serves (`shared_suppliers`; False draws it per program, as if they were unrelated),
+    so a factory that slips delays every program at once and the portfolio's band is not narrowed by
+    pretending the programs are independent. MW live by quarter is added draw by draw, then banded."""
+    plans = [_prepare(inp, check_line_suppliers(inp, rows, slips)) for inp, rows in programs]
+    with ThreadPoolExecutor(max_workers=settings.threads) as pool:
+        arrivals = _draw_arrivals(plans, slips, settings, pool, shared_suppliers=shared_suppliers)
+    go = [_Blocks(inp).go_live(_ready(plan, arrival))
+          for (inp, _), plan, arrival in zip(programs, plans, arrivals, strict=True)]  # fmt: skip
+    last = np.zeros((settings.draws, len(go)), np.int64)
+    for k, g in enumerate(go):
+        if g.shape[1]:
+            last[:, k] = g.max(axis=1)
+    planned = np.concatenate([inp.block_planned_ordinal for inp, _ in programs] or [np.zeros(0, np.int64)])
+    mw = np.concatenate([inp.block_mw for inp, _ in programs] or [np.zeros(0)])
+    all_go = np.concatenate(go, axis=1) if go else np.zeros((settings.draws, 0), np.int64)
+    return PortfolioRisk(settings, shared_suppliers, quarter_bands(planned, mw, all_go), last)

@@ -82,7 +82,7 @@ class BuildProject(models.Model):
 @audited(
     "block",
     fields=["project", "index", "phase", "mw", "gpus", "planned_go_live", "commissioning_days", "state",
-            "power_available", "cooling_ready", "commissioning_passed", "live_on"],
+            "power_available", "grid_energised", "cooling_ready", "commissioning_passed", "live_on"],
 )
 class CapacityBlock(models.Model):
     """A block of capacity that goes live as a unit. `state` moves only through `block_transition`."""
@@ -96,6 +96,10 @@ class CapacityBlock(models.Model):
     commissioning_days = models.PositiveIntegerField(default=45, help_text="Ready to live (integrated systems test).")
     state = models.CharField(max_length=24, choices=State.choices, default=State.PLANNED, editable=False)
     power_available = models.BooleanField(default=False, help_text="Grid or on-site power energised for the block.")
+    grid_energised = models.BooleanField(
+        default=False,
+        help_text="The utility has energised the block's grid connection: its on-site generation no longer gates it.",
+    )
     cooling_ready = models.BooleanField(default=False, help_text="Cooling loop filled, balanced, tested under load.")
     commissioning_passed = models.BooleanField(default=False, help_text="Integrated systems test signed off.")
     live_on = models.DateField(null=True, blank=True, editable=False, help_text="Set when the block goes live.")

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from changelog.tracking import audited
+from core.models import BackgroundRun
 from core.validators import validate_plain_name
 from orchestration.models.choices import Category
 
@@ -116,37 +116,21 @@ class SupplierMembership(models.Model):
         return f"{self.user} → {self.supplier}"
 
 
-class SupplierCheckRun(models.Model):
+class SupplierCheckRun(BackgroundRun):
     """One pull of a supplier's status feed. A scheduled run is claimed once per supplier and period."""
 
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled (beat)"
         MANUAL = "manual", "Manual"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="check_runs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     period_start = models.DateTimeField(
         null=True, blank=True, help_text="Scheduled runs: the de-duplication period this run claimed."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
-    )
-    sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
     counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundRun.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier", "period_start"],

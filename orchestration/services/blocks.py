@@ -18,7 +18,7 @@ from orchestration.domain.gates import BlockFacts, LineStatus
 from orchestration.domain.workflow import check_transition, parse_state
 from orchestration.models import BlockEvent, CapacityBlock, Source, State
 
-FACT_FIELDS = ("power_available", "cooling_ready", "commissioning_passed")
+FACT_FIELDS = ("power_available", "grid_energised", "cooling_ready", "commissioning_passed")
 
 
 def block_facts(*, block: CapacityBlock) -> BlockFacts:
@@ -30,7 +30,13 @@ def block_facts(*, block: CapacityBlock) -> BlockFacts:
         installed = bool(lines_installed(received, row["awaiting_install"], last_installed))
         ref = f"{row['contract__reference']}/{row['line_no']}"
         lines.append(LineStatus(ref, Category(row["category"]), received, installed))
-    return BlockFacts(tuple(lines), block.power_available, block.cooling_ready, block.commissioning_passed)
+    return BlockFacts(
+        tuple(lines),
+        power_available=block.power_available,
+        cooling_ready=block.cooling_ready,
+        commissioning_passed=block.commissioning_passed,
+        grid_energised=block.grid_energised,
+    )
 
 
 def block_transition(
@@ -75,7 +81,7 @@ def block_transition(
 
 
 def block_facts_update(*, block: CapacityBlock, actor, reason: str, source: str = Source.API, **facts) -> CapacityBlock:
-    """Record site facts (power available, cooling ready, commissioning passed) with an event row."""
+    """Record site facts (power available, grid energised, cooling ready, commissioning passed) with an event row."""
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
         raise ApplicationError(f"not a block fact: {', '.join(sorted(unknown))}", code="invalid")

@@ -18,7 +18,7 @@ from orchestration.domain.forecast import forecast_program
 from orchestration.models import BuildProject, CapacityBlock, Contract, ContractLine
 from orchestration.services.forecast import Program, program_load
 from orchestration.services.risk import line_info
-from sitesel.services.site_economics import site_economics
+from orchestration.site_selection import site_economics
 
 PRICE_SOURCE = (
     "site economics model: cost of delay = (annualised capex + opex) / 12 per MW; cost per GPU-hour = "

@@ -1,7 +1,7 @@
 """Forecast: load a program as flat arrays (values_list, no model objects), run the domain's critical path.
 
-`program_load` reads five column sets (blocks, lines, line→block edges, deliveries, supplier history)
-and builds `ForecastInput`; `project_forecast` returns the result as plain data for the API;
+`program_load` takes five column sets, named, from the selectors (blocks, lines, line→block edges, deliveries,
+supplier history) and builds `ForecastInput`; `project_forecast` returns the result as plain data for the API;
 `project_forecast_refresh` stores it and raises alerts for blocks whose forecast moved past plan.
 Nothing is cached between calls: a slip shows up in the very next forecast.
 """
@@ -24,10 +24,9 @@ from orchestration.domain.forecast import BindingConstraint, ProgramForecast, fo
 from orchestration.domain.forecast_input import ForecastInput, to_milli
 from orchestration.domain.model_band import plan_before_p10
 from orchestration.domain.reliability import DeratePolicy, SupplierRecord, derate_days, supplier_record
-from orchestration.models import Alert, BuildProject, CapacityBlock, ContractLine, Delivery, State, Supplier
+from orchestration.models import Alert, BuildProject, CapacityBlock, ContractLine, State, Supplier
+from orchestration.selectors import closed_delivery_columns, program_columns
 from orchestration.services.alerts import alert_raise
-
-LineBlocks = ContractLine.blocks.through
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,20 +52,15 @@ def _positions(ids: np.ndarray, sorted_ids: np.ndarray) -> np.ndarray:
 
 def supplier_records(supplier_ids: list[int]) -> dict[int, SupplierRecord]:
     """Each supplier's record from its closed deliveries on every project (committed vs actual arrival)."""
-    rows = list(
-        Delivery.objects.filter(supplier_id__in=supplier_ids, actual_date__isnull=False)
-        .order_by("supplier_id")
-        .values_list("supplier_id", "promised_date", "confirmed_date", "actual_date")
-    )
+    closed = closed_delivery_columns(supplier_ids=supplier_ids)
     grace = settings.ORCHESTRATION_DERATE_GRACE_DAYS
     records = {sid: supplier_record(np.zeros(0, np.int64), np.zeros(0, np.int64)) for sid in supplier_ids}
-    if not rows:
+    if not closed["supplier_id"]:
         return records
-    sid, promised, confirmed, actual = zip(*rows, strict=True)
-    sid = np.asarray(sid, dtype=np.int64)
-    committed = ordinals(confirmed)
-    committed = np.where(committed > 0, committed, ordinals(promised))
-    actual = ordinals(actual)
+    sid = np.asarray(closed["supplier_id"], dtype=np.int64)
+    committed = ordinals(closed["confirmed_date"])
+    committed = np.where(committed > 0, committed, ordinals(closed["promised_date"]))
+    actual = ordinals(closed["actual_date"])
     keep = committed > 0
     sid, committed, actual = sid[keep], committed[keep], actual[keep]
     for s in np.unique(sid).tolist():
@@ -84,79 +78,31 @@ def derate_policy() -> DeratePolicy:
 def program_load(*, project: BuildProject, as_of: date | None = None, block_ids: list[int] | None = None) -> Program:
     """Read the program (or only the given blocks and the lines gating them) into a `ForecastInput`."""
     as_of = as_of or timezone.localdate()
-    blocks_qs = CapacityBlock.objects.filter(project=project)
-    if block_ids is not None:
-        blocks_qs = blocks_qs.filter(pk__in=block_ids)
-    blocks = list(
-        blocks_qs.order_by("pk").values_list(
-            "pk",
-            "index",
-            "planned_go_live",
-            "mw",
-            "commissioning_days",
-            "power_available",
-            "live_on",
-            "state",
-            "model_p10",
-            "model_p50",
-            "model_p90",
-        )
-    )
-    b_ids = np.array([b[0] for b in blocks], dtype=np.int64)
+    columns = program_columns(project=project, block_ids=block_ids)
+    blocks, lines, deliveries = columns.blocks, columns.lines, columns.deliveries
+    b_ids = np.array(blocks["pk"], dtype=np.int64)
+    n_blocks = len(b_ids)
 
-    edges_qs = LineBlocks.objects.filter(capacityblock__project=project)
-    lines_qs = ContractLine.objects.filter(contract__project=project)
-    deliveries_qs = Delivery.objects.filter(line__contract__project=project)
-    if block_ids is not None:
-        edges_qs = edges_qs.filter(capacityblock_id__in=b_ids.tolist())
-        lines_qs = lines_qs.filter(blocks__in=b_ids.tolist()).distinct()
-        deliveries_qs = deliveries_qs.filter(line__blocks__in=b_ids.tolist()).distinct()
-    edges = np.array(list(edges_qs.values_list("contractline_id", "capacityblock_id")), dtype=np.int64).reshape(-1, 2)
-    lines = list(
-        lines_qs.order_by("pk").values_list(
-            "pk",
-            "quantity",
-            "category",
-            "install_days",
-            "contract__supplier_id",
-            "unit_value",
-            "contract__currency",
-            "required_on_site",
-        )
-    )
-    deliveries = list(
-        deliveries_qs.values_list(
-            "line_id",
-            "quantity",
-            "received_quantity",
-            "promised_date",
-            "confirmed_date",
-            "expected_date",
-            "actual_date",
-            "installed_on",
-        )
-    )
-
-    n_lines = len(lines)
-    l_ids = np.fromiter((row[0] for row in lines), dtype=np.int64, count=n_lines)
-    required = np.fromiter((row[1] for row in lines), dtype=np.float64, count=n_lines)
-    category = np.fromiter((CATEGORY_CODE[Category(row[2])] for row in lines), dtype=np.int64, count=n_lines)
-    install_days = np.fromiter((row[3] for row in lines), dtype=np.int64, count=n_lines)
-    supplier_ids = np.fromiter((row[4] for row in lines), dtype=np.int64, count=n_lines)
+    n_lines = len(lines["pk"])
+    l_ids = np.array(lines["pk"], dtype=np.int64)
+    required = np.array(lines["quantity"], dtype=np.float64)
+    category = np.fromiter((CATEGORY_CODE[Category(c)] for c in lines["category"]), dtype=np.int64, count=n_lines)
+    install_days = np.array(lines["install_days"], dtype=np.int64)
+    supplier_ids = np.array(lines["contract__supplier_id"], dtype=np.int64)
     # Stranded value in USD: lines of contracts in another currency count at 0 (no FX conversion here).
-    unit_value = tuple(row[5] if row[6] == "USD" else Decimal(0) for row in lines)
-    required_on_site = ordinals(row[7] for row in lines)
+    unit_value = tuple(
+        value if currency == "USD" else Decimal(0)
+        for value, currency in zip(lines["unit_value"], lines["contract__currency"], strict=True)
+    )
+    required_on_site = ordinals(lines["required_on_site"])
 
-    if deliveries:
-        cols = list(zip(*deliveries, strict=True))
-        d_line = _positions(np.asarray(cols[0], dtype=np.int64), l_ids)
-        d_qty = np.array(cols[1], dtype=np.float64)
-        d_received = np.array(cols[2], dtype=np.float64)
-        d_promised, d_confirmed, d_expected, d_actual, d_installed = (ordinals(c) for c in cols[3:8])
-    else:
-        d_line = np.zeros(0, np.int64)
-        d_qty = d_received = np.zeros(0)
-        d_promised = d_confirmed = d_expected = d_actual = d_installed = np.zeros(0, np.int64)
+    d_line = _positions(np.array(deliveries["line_id"], dtype=np.int64), l_ids)
+    d_qty = np.array(deliveries["quantity"], dtype=np.float64)
+    d_received = np.array(deliveries["received_quantity"], dtype=np.float64)
+    d_promised, d_confirmed, d_expected, d_actual, d_installed = (
+        ordinals(deliveries[name])
+        for name in ("promised_date", "confirmed_date", "expected_date", "actual_date", "installed_on")
+    )
 
     # Line received / installed from its deliveries, by the domain's rule (services.blocks.block_facts uses it too).
     received_sum = np.bincount(d_line, weights=d_received, minlength=n_lines)
@@ -172,8 +118,8 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
     derate = {s: derate_days(r, policy) for s, r in supplier_records(unique_suppliers).items()}
     line_derate = np.fromiter((derate[s] for s in supplier_ids.tolist()), dtype=np.int64, count=n_lines)
 
-    e_line = _positions(edges[:, 0], l_ids)
-    e_block = _positions(edges[:, 1], b_ids)
+    e_line = _positions(np.array(columns.edges["contractline_id"], dtype=np.int64), l_ids)
+    e_block = _positions(np.array(columns.edges["capacityblock_id"], dtype=np.int64), b_ids)
     grid = project.grid_power_date.toordinal() if project.grid_power_date else 0
     inp = ForecastInput(
         as_of_ordinal=as_of.toordinal(),
@@ -192,19 +138,20 @@ def program_load(*, project: BuildProject, as_of: date | None = None, block_ids:
         line_unit_value_usd=unit_value,
         edge_line_idx=e_line,
         edge_block_idx=e_block,
-        block_planned_ordinal=np.array([b[2].toordinal() for b in blocks], dtype=np.int64),
-        block_mw=np.array([b[3] for b in blocks], dtype=np.float64),
-        block_commissioning_days=np.array([b[4] for b in blocks], dtype=np.int64),
-        block_power_available=np.array([b[5] for b in blocks], dtype=bool),
-        block_grid_power_ordinal=np.full(len(blocks), grid, dtype=np.int64),
-        block_live_ordinal=np.array([b[6].toordinal() if b[6] else 0 for b in blocks], dtype=np.int64),
+        block_planned_ordinal=ordinals(blocks["planned_go_live"]),
+        block_mw=np.array(blocks["mw"], dtype=np.float64),
+        block_commissioning_days=np.array(blocks["commissioning_days"], dtype=np.int64),
+        block_power_available=np.array(blocks["power_available"], dtype=bool),
+        block_grid_power_ordinal=np.full(n_blocks, grid, dtype=np.int64),
+        block_grid_energised=np.array(blocks["grid_energised"], dtype=bool),
+        block_live_ordinal=ordinals(blocks["live_on"]),
     )
     return Program(
         inp=inp,
         block_ids=b_ids,
-        block_index=np.array([b[1] for b in blocks], dtype=np.int64),
-        block_states=[b[7] for b in blocks],
-        block_model_band=[b[8:11] for b in blocks],
+        block_index=np.array(blocks["index"], dtype=np.int64),
+        block_states=list(blocks["state"]),
+        block_model_band=list(zip(blocks["model_p10"], blocks["model_p50"], blocks["model_p90"], strict=True)),
         line_ids=l_ids,
         line_supplier_ids=supplier_ids,
         line_required_on_site=required_on_site,
@@ -265,6 +212,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
             "at_risk": b.at_risk,
             "is_live": b.is_live,
             "power_available": b.power_available,
+            "grid_energised": bool(program.inp.block_grid_energised[b.block_idx]),
             "power_forecast": b.power_forecast,
             "binding": _binding(b.binding, labels),
             **_model_band(b.planned_go_live, program.block_model_band[b.block_idx]),

@@ -1,8 +1,8 @@
 """The portfolio: every program's MW live by quarter added up, and supplier capacity programs compete for.
 
 Reads only. Each program's quarters come from its deterministic forecast (`project_forecast`); the rules
-are orchestration.domain.portfolio. Percentile bands are not added across programs (a sum of P10s is not
-the P10 of the sum); each program's band is on `program-risk/`.
+are orchestration.domain.portfolio. The band (`mw_band`) is not a sum of the programs' bands (a sum of P10s
+is not the P10 of the sum): it is one Monte Carlo over every program at once (services.risk.portfolio_band).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from orchestration.domain.forecast import QuarterMW
 from orchestration.domain.portfolio import Demand, contention, portfolio_quarters
 from orchestration.models import BuildProject, Contract, Delivery, Supplier
 from orchestration.services.forecast import project_forecast
+from orchestration.services.risk import portfolio_band
 
 
 def _quarters(data: dict) -> tuple[QuarterMW, ...]:
@@ -22,7 +23,8 @@ def _quarters(data: dict) -> tuple[QuarterMW, ...]:
                  for q in data["mw_live_by_quarter"])  # fmt: skip
 
 
-def portfolio_view(*, projects: list[BuildProject], as_of: date | None = None) -> dict:
+def portfolio_view(*, projects: list[BuildProject], as_of: date | None = None, draws: int = 2000,
+                   seed: int = 0) -> dict:  # fmt: skip
     forecasts = {p.pk: project_forecast(project=p, as_of=as_of) for p in projects}
     quarters = portfolio_quarters({pk: _quarters(data) for pk, data in forecasts.items()})
     names = {p.pk: p.name for p in projects}
@@ -71,6 +73,7 @@ def portfolio_view(*, projects: list[BuildProject], as_of: date | None = None) -
             }
             for q in quarters
         ],  # fmt: skip
+        "mw_band": portfolio_band(projects=projects, as_of=as_of, draws=draws, seed=seed),
         "contention": [
             {
                 "supplier_id": c.supplier,

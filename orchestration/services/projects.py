@@ -15,7 +15,7 @@ from orchestration.domain.dates import LATEST_GO_LIVE
 from orchestration.domain.errors import InvalidInput
 from orchestration.models import BomLine, BuildProject, CapacityBlock
 from orchestration.services.site_model import site_model_bands
-from sitesel.models import ScoringRun, Site
+from orchestration.site_selection import ScoringRun, Site
 
 DEFAULT_INTERVAL_DAYS = 45
 

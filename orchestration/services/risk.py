@@ -11,14 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.conf import settings
 
 from orchestration.domain.dates import UNSCHEDULED, from_ordinal
 from orchestration.domain.forecast import forecast_program
-from orchestration.domain.risk import Driver, ProgramRisk, RiskSettings, simulate_program
+from orchestration.domain.risk import (
+    Driver,
+    ProgramRisk,
+    QuarterBand,
+    RiskSettings,
+    simulate_portfolio,
+    simulate_program,
+)
 from orchestration.models import BuildProject, ContractLine, Supplier
 from orchestration.services.forecast import Program, program_load
-from orchestration.services.scorecards import supplier_slip_model
+from orchestration.services.scorecards import RiskFits, supplier_slip_model
 
 RISK_SOURCE = (
     "Monte Carlo over the open deliveries: each supplier's slips from its closed deliveries (arrival vs last "
@@ -26,8 +32,9 @@ RISK_SOURCE = (
 )
 
 
-def risk_settings(*, draws: int = 2000, seed: int = 0) -> RiskSettings:
-    return RiskSettings(draws=draws, seed=seed, supplier_share=settings.ORCHESTRATION_RISK_SUPPLIER_SHARE)
+def risk_settings(*, draws: int, seed: int, fits: RiskFits) -> RiskSettings:
+    """Draws and seed as asked; the within-supplier share fitted from closed deliveries (or its default)."""
+    return RiskSettings(draws=draws, seed=seed, supplier_share=fits.supplier_share.value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,16 +43,21 @@ class Simulation:
     risk: ProgramRisk
     evidence: dict[int, dict]  # supplier id -> where its slip distribution came from
     supplier_of_row: dict[int, int]  # slip-model row -> supplier id
+    fits: RiskFits  # the share and prior strength used: fitted or default, with the evidence counted
 
 
-def program_simulate(*, project: BuildProject, as_of: date | None = None,
-                     params: RiskSettings | None = None) -> Simulation:  # fmt: skip
-    """Load the program as the forecast does and simulate it."""
+def _line_rows(program: Program, row: dict[int, int]) -> np.ndarray:
+    return np.array([row[s] for s in program.line_supplier_ids.tolist()], dtype=np.int64)
+
+
+def program_simulate(*, project: BuildProject, as_of: date | None = None, draws: int = 2000,
+                     seed: int = 0) -> Simulation:  # fmt: skip
+    """Load the program as the forecast does and simulate it with the fitted (or default) parameters."""
     program = program_load(project=project, as_of=as_of)
     supplier_ids = sorted(set(program.line_supplier_ids.tolist()))
-    model, row = supplier_slip_model(supplier_ids=supplier_ids)
-    line_rows = np.array([row[s] for s in program.line_supplier_ids.tolist()], dtype=np.int64)
-    risk = simulate_program(program.inp, line_rows, model, params or risk_settings())
+    model, row, fits = supplier_slip_model(supplier_ids=supplier_ids)
+    line_rows = _line_rows(program, row)
+    risk = simulate_program(program.inp, line_rows, model, risk_settings(draws=draws, seed=seed, fits=fits))
     evidence = {
         pk: {
             "supplier_id": pk,
@@ -56,7 +68,7 @@ def program_simulate(*, project: BuildProject, as_of: date | None = None,
         }
         for pk in supplier_ids
     }
-    return Simulation(program, risk, evidence, {r: pk for pk, r in row.items()})
+    return Simulation(program, risk, evidence, {r: pk for pk, r in row.items()}, fits)
 
 
 def line_info(line_ids: list[int]) -> dict[int, dict]:
@@ -68,6 +80,11 @@ def line_info(line_ids: list[int]) -> dict[int, dict]:
              "supplier": name}
         for pk, ref, no, item, category, sid, name in rows
     }  # fmt: skip
+
+
+def _band_rows(quarters: tuple[QuarterBand, ...]) -> list[dict]:
+    return [{"quarter": q.quarter, "quarter_end": q.quarter_end, "planned_mw_cumulative": q.planned_mw_cumulative,
+             "mw_p10": q.mw_p10, "mw_p50": q.mw_p50, "mw_p90": q.mw_p90} for q in quarters]  # fmt: skip
 
 
 def _driver(driver: Driver, label: dict) -> dict:
@@ -106,6 +123,7 @@ def risk_as_data(sim: Simulation) -> dict:
         "draws": risk.settings.draws,
         "seed": risk.settings.seed,
         "supplier_share": risk.settings.supplier_share,
+        "fit": sim.fits.as_data(),
         "source": RISK_SOURCE,
         "planned_go_live": risk.planned_go_live,
         "forecast_go_live": deterministic.project_go_live,
@@ -114,17 +132,7 @@ def risk_as_data(sim: Simulation) -> dict:
         "p90": risk.p90,
         "prob_late": risk.prob_late,
         "blocks": blocks,
-        "mw_live_by_quarter": [
-            {
-                "quarter": q.quarter,
-                "quarter_end": q.quarter_end,
-                "planned_mw_cumulative": q.planned_mw_cumulative,
-                "mw_p10": q.mw_p10,
-                "mw_p50": q.mw_p50,
-                "mw_p90": q.mw_p90,
-            }
-            for q in risk.mw_by_quarter
-        ],  # fmt: skip
+        "mw_live_by_quarter": _band_rows(risk.mw_by_quarter),
         "supplier_drivers": [
             _driver(
                 d,
@@ -142,7 +150,7 @@ def risk_as_data(sim: Simulation) -> dict:
 
 
 def project_risk(*, project: BuildProject, as_of: date | None = None, draws: int = 2000, seed: int = 0) -> dict:
-    return risk_as_data(program_simulate(project=project, as_of=as_of, params=risk_settings(draws=draws, seed=seed)))
+    return risk_as_data(program_simulate(project=project, as_of=as_of, draws=draws, seed=seed))
 
 
 def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: int = 2000, seed: int = 0) -> dict:
@@ -153,7 +161,7 @@ def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: 
     lines = []
     as_of_used = None
     for project in BuildProject.objects.filter(pk__in=list(project_ids)).order_by("pk"):
-        sim = program_simulate(project=project, as_of=as_of, params=risk_settings(draws=draws, seed=seed))
+        sim = program_simulate(project=project, as_of=as_of, draws=draws, seed=seed)
         program, risk = sim.program, sim.risk
         as_of_used = risk.as_of
         mine = np.flatnonzero(program.line_supplier_ids == supplier.pk)
@@ -179,3 +187,22 @@ def supplier_line_risk(*, supplier: Supplier, as_of: date | None = None, draws: 
             )
     return {"supplier_id": supplier.pk, "as_of": as_of_used, "draws": draws, "seed": seed, "source": RISK_SOURCE,
             "lines": lines}  # fmt: skip
+
+
+def portfolio_band(*, projects: list[BuildProject], as_of: date | None = None, draws: int = 2000,
+                   seed: int = 0) -> dict:  # fmt: skip
+    """MW live by quarter across the programs as one Monte Carlo band: every program drawn in the same draws,
+    each supplier with one slip level per draw for all the programs it serves (domain.risk.simulate_portfolio)."""
+    programs = [program_load(project=p, as_of=as_of) for p in projects]
+    supplier_ids = sorted({s for program in programs for s in program.line_supplier_ids.tolist()})
+    model, row, fits = supplier_slip_model(supplier_ids=supplier_ids)
+    params = risk_settings(draws=draws, seed=seed, fits=fits)
+    band = simulate_portfolio([(p.inp, _line_rows(p, row)) for p in programs], model, params)
+    return {
+        "draws": params.draws,
+        "seed": params.seed,
+        "supplier_share": params.supplier_share,
+        "fit": fits.as_data(),
+        "source": f"{RISK_SOURCE}; every program in the same draws, one slip level per supplier and draw",
+        "quarters": _band_rows(band.mw_by_quarter),
+    }

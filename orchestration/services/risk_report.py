@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from orchestration.models import BuildProject
 from orchestration.services.delay_cost import project_delay_costs
-from orchestration.services.risk import project_risk
+from orchestration.services.risk import portfolio_band, project_risk
 
 
 def _money(usd: float) -> str:
     return f"${usd / 1e9:,.2f} B" if abs(usd) >= 1e9 else f"${usd / 1e6:,.1f} M"
+
+
+def _fit(name: str, fit: dict) -> str:
+    if fit["fitted"]:
+        return f"{name} {fit['value']:.2f} (fitted: {fit['reason']}, n = {fit['n']})"
+    return f"{name} {fit['value']:.2f} (the setting's default: {fit['reason']})"
 
 
 def risk_report_lines(*, project: BuildProject, draws: int = 2000, seed: int = 0, drivers: int = 3) -> list[str]:
@@ -20,6 +26,8 @@ def risk_report_lines(*, project: BuildProject, draws: int = 2000, seed: int = 0
         f"P50 {risk['p50']}, P80 {risk['p80']}, P90 {risk['p90']}; plan {risk['planned_go_live']}, deterministic "
         f"forecast {risk['forecast_go_live']}; P(later than plan) {risk['prob_late']:.0%}",
         f"  source: {risk['source']}",
+        f"  {_fit('within-supplier share', risk['fit']['supplier_share'])}; "
+        f"{_fit('prior strength', risk['fit']['prior_strength'])}",
         f"Top {drivers} risk drivers (days each supplier's slips add to the program P80; share of draws in which "
         "it sets the date):",
     ]
@@ -48,3 +56,16 @@ def risk_report_lines(*, project: BuildProject, draws: int = 2000, seed: int = 0
     if cost["resequence"]:
         out.append(f"  re-sequence: {cost['resequence']['message']}")
     return out
+
+
+def portfolio_band_line(*, projects: list[BuildProject], draws: int = 2000, seed: int = 0) -> str:
+    """MW live at the quarter every program's plan is complete, as one band over all the programs."""
+    band = portfolio_band(projects=projects, draws=draws, seed=seed)
+    planned_total = max((q["planned_mw_cumulative"] for q in band["quarters"]), default=0.0)
+    q = next((q for q in band["quarters"] if q["planned_mw_cumulative"] >= planned_total), None)
+    if q is None:
+        return "Portfolio band: no programs"
+    return (f"Portfolio ({len(projects)} program(s), Monte Carlo, {band['draws']} draws, seed {band['seed']}, "
+            f"suppliers' slips shared across programs): by {q['quarter_end']} ({q['quarter']}, every plan complete, "
+            f"{q['planned_mw_cumulative']:,.0f} MW planned) MW live P10 {q['mw_p10']:,.0f}, P50 {q['mw_p50']:,.0f}, "
+            f"P90 {q['mw_p90']:,.0f}")  # fmt: skip

@@ -6,7 +6,7 @@ confirmed date, else its promise). Its category is its contract line's. Scorecar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import numpy as np
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from orchestration.domain.categories import CATEGORY_CODE, Category
 from orchestration.domain.dates import ordinals
+from orchestration.domain.risk_fit import Fit, fit_prior_strength, fit_supplier_share
 from orchestration.domain.scorecards import Scorecard, ScorecardPolicy, SlipModel, scorecards, slip_model
 from orchestration.models import Alert, Contract, Delivery, Supplier
 from orchestration.services.alerts import alert_raise
@@ -111,19 +112,43 @@ def supplier_scorecards(*, suppliers: list[Supplier], as_of: date | None = None)
     return out
 
 
-def supplier_slip_model(*, supplier_ids: list[int]) -> tuple[SlipModel, dict[int, int]]:
-    """The slip distribution of each supplier (own history shrunk towards its category's) and its row.
+@dataclass(frozen=True)
+class RiskFits:
+    """The Monte Carlo's within-supplier share and prior strength: fitted from closed deliveries, or the
+    settings' defaults with the reason (orchestration.domain.risk_fit)."""
+
+    supplier_share: Fit
+    prior_strength: Fit
+
+    def as_data(self) -> dict:
+        return {name: asdict(getattr(self, name)) for name in ("supplier_share", "prior_strength")}
+
+
+def risk_fits(closed: ClosedDeliveries) -> RiskFits:
+    slips = closed.actual - closed.committed
+    return RiskFits(
+        fit_supplier_share(closed.supplier_id, closed.committed, slips,
+                           default=settings.ORCHESTRATION_RISK_SUPPLIER_SHARE),
+        fit_prior_strength(closed.supplier_id, closed.category, slips > settings.ORCHESTRATION_DERATE_GRACE_DAYS,
+                           default=settings.ORCHESTRATION_RISK_PRIOR_STRENGTH),
+    )  # fmt: skip
+
+
+def supplier_slip_model(*, supplier_ids: list[int]) -> tuple[SlipModel, dict[int, int], RiskFits]:
+    """The slip distribution of each supplier (own history shrunk towards its category's), its row, and the
+    share and prior strength fitted on the same closed deliveries (the prior strength is used here).
 
     The prior pools every supplier with history, not only these: a new supplier's category is known
     from everyone who delivered in it before.
     """
     closed = closed_deliveries()
+    fits = risk_fits(closed)
     with_history = np.unique(closed.supplier_id).tolist()
     ids = sorted(set(supplier_ids) | set(with_history))
     category = dict(Supplier.objects.filter(pk__in=ids).values_list("pk", "category"))
     model = slip_model([closed.slips_of(pk) for pk in ids], [category[pk] for pk in ids],
-                       prior_strength=settings.ORCHESTRATION_RISK_PRIOR_STRENGTH)  # fmt: skip
-    return model, {pk: row for row, pk in enumerate(ids)}
+                       prior_strength=fits.prior_strength.value)  # fmt: skip
+    return model, {pk: row for row, pk in enumerate(ids)}, fits
 
 
 def contract_supplier_flag(*, contract: Contract) -> Alert | None:

@@ -15,8 +15,7 @@ from orchestration.domain.dates import EARLIEST_PLAN
 from orchestration.domain.errors import InvalidInput
 from orchestration.domain.model_band import BlockBand, ModelBlock, date_after_months, program_bands
 from orchestration.models import BuildProject
-from sitesel.models import ScoringRun, Site
-from sitesel.services.site_economics import site_economics, site_phased_schedule
+from orchestration.site_selection import ScoringRun, Site, site_economics, site_phased_schedule
 
 
 @dataclass(frozen=True)

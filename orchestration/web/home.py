@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from config.api.roles import internal_page
 from orchestration import selectors
 from orchestration.models import Alert
-from sitesel.selectors import reference_run, run_top_results
+from orchestration.site_selection import reference_run, run_top_results
 
 
 def program_rows(projects) -> list[dict]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.query_fields import QueryFloat
 from core.validators import validate_plain_name
 from sitesel.models import Scenario, ScoringResult, ScoringRun, Site
+from sitesel.selectors import result_breakdown, result_economics, result_measures
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -89,7 +91,7 @@ class ScoringRunSerializer(serializers.ModelSerializer):
 
 class ScoringResultSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True, default=None)
-    breakdown = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    breakdown = serializers.SerializerMethodField()
 
     class Meta:
         model = ScoringResult
@@ -101,16 +103,28 @@ class ScoringResultSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField()))
+    def get_breakdown(self, result: ScoringResult) -> dict[str, float]:
+        return result_breakdown(result)
+
 
 class ScoringResultDetailSerializer(ScoringResultSerializer):
     """One result with the full measures and economics (capex breakdown, opex, labor, grid swing)."""
 
-    measures = serializers.DictField(read_only=True)
-    economics = serializers.DictField(read_only=True)
+    measures = serializers.SerializerMethodField()
+    economics = serializers.SerializerMethodField()
 
     class Meta(ScoringResultSerializer.Meta):
         fields = [*ScoringResultSerializer.Meta.fields, "measures", "economics"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField())
+    def get_measures(self, result: ScoringResult) -> dict:
+        return result_measures(result)
+
+    @extend_schema_field(serializers.DictField())
+    def get_economics(self, result: ScoringResult) -> dict:
+        return result_economics(result)
 
 
 class CellPromoteSerializer(serializers.Serializer):

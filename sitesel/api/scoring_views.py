@@ -32,6 +32,7 @@ from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.scoring.lookup import national_cell
 from sitesel.services.scoring import (
     scenario_create,
+    scenario_delete,
     scenario_update,
     scoring_cell_promote,
     scoring_run_cancel,
@@ -72,6 +73,9 @@ class ScenarioViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = scenario_update(scenario=serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        scenario_delete(scenario=instance)
 
 
 class ScoringRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from changelog.tracking import audited
+from core.models import BackgroundRun
 from core.validators import validate_plain_name
 from sitesel.domain.run_progress import RunProgress, run_progress
 from sitesel.models.sites import Site
@@ -33,10 +34,10 @@ class Scenario(models.Model):
         return self.name
 
 
-class ScoringRun(models.Model):
+class ScoringRun(BackgroundRun):
     """One scoring of all (or a filtered set of) sites, or of the national grid, for each capacity."""
 
-    class Status(models.TextChoices):
+    class Status(models.TextChoices):  # the shared lifecycle, and a planner may cancel a run
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
@@ -70,19 +71,10 @@ class ScoringRun(models.Model):
     ranking = models.BinaryField(
         null=True, blank=True, help_text="Per-criterion points of every result, by capacity (.npz)."
     )
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        default=timezone.now, help_text="Last sign of progress; the sweeper re-enqueues a run silent for a lease."
-    )
-    sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
     pinned = models.BooleanField(default=False, help_text="Kept forever: retention never deletes a pinned run.")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundRun.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(chunks_done__lte=models.F("chunks_total")), name="sitesel_scoringrun_chunks_done_le_total"
@@ -186,7 +178,8 @@ class ScoringResult(models.Model):
 
     The row holds what lists filter and sort on (score, rank, key economics). The full measures and
     economics live, column by column, in the chunk that computed them (`chunk_index`, `chunk_row`),
-    which keeps a 200,000-row run cheap to write; `measures` and `economics` read them back.
+    which keeps a 200,000-row run cheap to write; `sitesel.selectors.result_measures` and `result_economics`
+    read them back (a model does no I/O of its own).
     """
 
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
@@ -236,23 +229,3 @@ class ScoringResult(models.Model):
     def __str__(self) -> str:
         target = f"site {self.site_id}" if self.site_id else f"cell {self.cell_id}"
         return f"run {self.run_id} {target} @ {self.capacity_mw:g} MW"
-
-    @property
-    def breakdown(self) -> dict[str, float]:
-        """Criterion -> points of the 0-100 score (empty when the screens excluded it)."""
-        from sitesel.scoring.store import ranking_breakdown
-
-        return ranking_breakdown(self.run_id, self.capacity_mw, self.position) if self.eligible else {}
-
-    def _detail(self, kind: str) -> dict:
-        from sitesel.scoring.store import chunk_detail
-
-        return chunk_detail(self.run_id, self.chunk_index, self.chunk_row, self.capacity_mw, kind)
-
-    @property
-    def measures(self) -> dict:
-        return self._detail("criterion")
-
-    @property
-    def economics(self) -> dict:
-        return self._detail("economics")

@@ -92,6 +92,18 @@ def scenario_update(*, scenario: Scenario, spec: dict[str, Any] | None = None, *
     return scenario
 
 
+def scenario_delete(*, scenario: Scenario) -> None:
+    """Delete a scenario that no run used: a run keeps its scenario, so its figures can be explained later."""
+    with transaction.atomic():
+        used = ScoringRun.objects.filter(scenario=scenario).count()
+        if used:
+            raise Conflict(
+                f"scenario {scenario.name!r} was used by {used} scoring run(s); delete or prune them first",
+                code="scenario_in_use",
+            )
+        scenario.delete()
+
+
 def scenario_default() -> Scenario:
     """The built-in scenario (domain defaults), created on first use."""
     scenario, _ = Scenario.objects.get_or_create(

@@ -29,7 +29,7 @@ def go_live(months: float | None, decided: date) -> date | None:
 def _capacity(result, decided: date) -> dict | None:
     if result is None:
         return None
-    economics = result.economics
+    economics = selectors.result_economics(result)
     per_mw = economics.get("capex_per_mw_usd")
     months = economics.get("time_to_power_months_p50")
     return {

@@ -11,7 +11,7 @@ from django.db.models import Count, Func, Max, Min, QuerySet
 from sitesel.data_age import kind_attribution
 from sitesel.layer_kinds import KINDS
 from sitesel.models import Feature, Layer, ScoringResult, ScoringRun, Site
-from sitesel.selectors import succeeded_sites_runs
+from sitesel.selectors import result_breakdown, result_measures, succeeded_sites_runs
 from sitesel.web.explain import breakdown_lines, rank_class, why_ahead
 
 # Overlays the map can draw: layer kind -> (feature filter, label). Lines are simplified for the browser.
@@ -99,7 +99,7 @@ def map_sites(*, run: ScoringRun | None, capacity_mw: float) -> list[dict]:
 def result_explained(result: ScoringResult) -> dict:
     """A result with its breakdown in words (criterion, raw value, weight, points)."""
     weights = result.run.scenario_spec.get("weights", {})
-    breakdown, measures = result.breakdown, result.measures if result.eligible else {}
+    breakdown, measures = result_breakdown(result), result_measures(result) if result.eligible else {}
     return {"result": result, "breakdown": breakdown, "measures": measures,
             "lines": breakdown_lines(breakdown, measures, weights)}  # fmt: skip
 

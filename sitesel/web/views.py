@@ -235,7 +235,7 @@ def _fact_row(facts, label: str, field: str, unit: str, digits: int | None) -> d
 
 
 def _capacity_column(result) -> dict:
-    economics = result.economics
+    economics = selectors.result_economics(result)
     explained = web_selectors.result_explained(result)
     return {
         "result": result,

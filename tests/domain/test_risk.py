@@ -204,3 +204,15 @@ def test_a_block_with_nothing_to_wait_for_and_an_empty_program():
     assert risk.supplier_drivers == () and risk.line_drivers == () and risk.prob_late == 0.0
     nothing = simulate_program(no_lines(0), np.zeros(0), constant_slips([]), RiskSettings(draws=10))
     assert (nothing.p50, nothing.blocks, nothing.mw_by_quarter, nothing.prob_late) == (None, (), (), 0.0)
+
+
+def test_the_answer_does_not_depend_on_threads_or_chunks():
+    inp, line_supplier = random_program(3)
+    slips = SlipModel(np.vstack([two_point(0.3, 20), two_point(0.6, 9), two_point(0.1, 40)]), np.ones(3),
+                      np.ones(3, dtype=np.int64), ("category",) * 3)  # fmt: skip
+    one = simulate_program(inp, line_supplier, slips, RiskSettings(draws=200, seed=9, chunk=30, threads=1))
+    three = simulate_program(inp, line_supplier, slips, RiskSettings(draws=200, seed=9, chunk=30, threads=3))
+    assert np.array_equal(one.line_arrival, three.line_arrival) and one.p80 == three.p80
+    assert len(np.unique(one.line_arrival, axis=0)) > 1  # the draws do differ: the comparison means something
+    with pytest.raises(InvalidInput):
+        RiskSettings(threads=0)

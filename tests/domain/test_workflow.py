@@ -23,12 +23,19 @@ def facts(
     cooling: bool = True,
     commissioning: bool = True,
     required: tuple[Category, ...] = REQUIRED,
+    grid_energised: bool = False,
 ) -> BlockFacts:
     """Everything done except what is listed as missing."""
     received = [c for c in required if c not in missing_received]
     installed = [c for c in received if c not in missing_installed]
     return BlockFacts.from_categories(
-        required, received, installed, power_available=power, cooling_ready=cooling, commissioning_passed=commissioning
+        required,
+        received,
+        installed,
+        power_available=power,
+        cooling_ready=cooling,
+        commissioning_passed=commissioning,
+        grid_energised=grid_energised,
     )
 
 
@@ -178,11 +185,22 @@ def test_mandatory_category_without_lines_fails() -> None:
     assert [(r.code, r.category) for r in reasons] == [("no_lines", Category.POWER_EQUIPMENT)]
 
 
-def test_onsite_generation_is_optional_but_gated_when_present() -> None:
+def test_onsite_generation_is_optional_and_one_of_two_power_paths() -> None:
     assert gate_reasons(S.LIVE, ALL_DONE) == ()  # no on-site generation lines: fine
     with_gen = (*REQUIRED, Category.ONSITE_GENERATION)
-    reasons = gate_reasons(S.POWERED, facts(required=with_gen, missing_received=(Category.ONSITE_GENERATION,)))
-    assert [(r.code, r.category) for r in reasons] == [("not_received", Category.ONSITE_GENERATION)]
+    gen = Category.ONSITE_GENERATION
+    reasons = gate_reasons(S.POWERED, facts(required=with_gen, missing_received=(gen,)))
+    assert [(r.code, r.category) for r in reasons] == [("no_power_path", gen), ("not_received", gen)]
+    reasons = gate_reasons(S.POWERED, facts(required=with_gen, missing_installed=(gen,)))
+    assert [r.code for r in reasons] == ["no_power_path", "not_installed"]
+    # Path 1: generation installed, grid not energised. Path 2: the grid came first, generation still on its way.
+    assert gate_reasons(S.LIVE, facts(required=with_gen)) == ()
+    grid_first = facts(required=with_gen, missing_received=(gen,), grid_energised=True)
+    assert gate_reasons(S.LIVE, grid_first) == ()
+    # The grid's energisation does not stand in for the block's own power gear or for power reaching it.
+    no_gear = facts(required=with_gen, missing_received=(gen, Category.POWER_EQUIPMENT), grid_energised=True)
+    assert [r.code for r in gate_reasons(S.POWERED, no_gear)] == ["not_received"]
+    assert [r.code for r in gate_reasons(S.POWERED, facts(power=False, grid_energised=True))] == ["power_not_available"]
 
 
 def test_every_category_is_gated() -> None:

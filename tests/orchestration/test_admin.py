@@ -61,6 +61,11 @@ def test_editing_block_facts_in_the_admin_is_recorded(admin, program):
     event = BlockEvent.objects.get(block=block)
     assert event.kind == "facts" and event.data == {"power_available": [False, True]}
 
+    assert admin.post(url, {**form, "grid_energised": "on"}).status_code == 302
+    event = BlockEvent.objects.filter(block=block).latest("at")
+    assert event.data == {"grid_energised": [False, True]} and event.source == "admin"
+    assert "grid_energised" in admin.get(url).content.decode()
+
 
 def test_run_check_now_queues_a_run(admin, program, django_capture_on_commit_callbacks):
     supplier = program.suppliers["chips"]

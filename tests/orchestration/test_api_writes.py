@@ -15,8 +15,6 @@ DEFAULTS = {
     (mixins.DestroyModelMixin, "destroy", "perform_destroy"),
 }
 VIEWSETS = [viewset for router in (sitesel_router, orchestration_router) for _, viewset, _ in router.registry]
-# Known and left for the scoring-run work (sitesel/services/scoring.py changes there): a scenario's delete.
-NOT_YET = {("ScenarioViewSet", "perform_destroy")}
 
 
 def _falls_back_on_drf(viewset, mixin, action: str, hook: str) -> bool:
@@ -28,7 +26,7 @@ def _falls_back_on_drf(viewset, mixin, action: str, hook: str) -> bool:
 @pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda v: v.__name__)
 def test_writes_are_routed_to_services(viewset):
     defaults = {hook for mixin, action, hook in DEFAULTS if _falls_back_on_drf(viewset, mixin, action, hook)}
-    assert {(viewset.__name__, hook) for hook in defaults} <= NOT_YET
+    assert defaults == set()
 
 
 def test_the_check_sees_a_default_write():

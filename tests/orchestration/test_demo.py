@@ -7,18 +7,19 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_program_load, demo_site_pick
+from orchestration.demo.program import PROJECT_NAME, demo_feeds_build, demo_program_load
 from orchestration.models import Alert, BuildProject, ContractLine, Delivery, FeedReview, PromiseChange, Supplier
 from orchestration.services.blocks import block_plan_update
 from orchestration.services.checks import supplier_check_request, supplier_check_run
-from orchestration.services.risk import project_risk
+from orchestration.services.risk import portfolio_band, project_risk
+from orchestration.site_selection import site_pick
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server, settings, tmp_path):
     settings.SUPPLIER_CSV_DROP_ROOT = tmp_path
-    picked, why, run = demo_site_pick()
+    picked, why, run = site_pick()
     assert picked == site and "generation capacity" in why and run is None
     project, created = demo_program_load(site=site, feed_base_url=local_server.url(""))
     again, created_again = demo_program_load(site=site, feed_base_url=local_server.url(""))
@@ -75,6 +76,12 @@ def test_the_demo_program_loads_once_and_its_feeds_apply_once(site, local_server
     top = risk["supplier_drivers"][0]
     assert f"  1. {top['supplier']} ({top['category']}): +{top['p80_days']} d on P80" in report
     assert "Cost of the current slips" in report and "GPU-months not delivered" in report
+    share = risk["fit"]["supplier_share"]
+    assert f"within-supplier share {share['value']:.2f} (" in report
+    band = portfolio_band(projects=[project])  # one program: the band is its own MW band
+    assert [q["mw_p50"] for q in band["quarters"]] == [q["mw_p50"] for q in risk["mw_live_by_quarter"]]
+    last = next(q for q in band["quarters"] if q["planned_mw_cumulative"] == project.target_mw)
+    assert f"MW live P10 {last['mw_p10']:,.0f}, P50 {last['mw_p50']:,.0f}, P90 {last['mw_p90']:,.0f}" in report
 
     block = project.blocks.get(index=5)
     early = block.model_p10 - timedelta(days=200)

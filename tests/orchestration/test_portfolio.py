@@ -69,3 +69,25 @@ def test_portfolio_api_is_internal_and_filters_by_project(two_programs, planner,
     SupplierMembership.objects.create(user=user, supplier=helios)
     client.force_authenticate(user)
     assert client.get("/api/v1/portfolio/").status_code == 403
+
+
+def test_the_portfolio_band_is_one_monte_carlo_over_both_programs(two_programs, planner):
+    a, b, helios, _ = two_programs
+    data = portfolio_view(projects=[a.project, b.project], draws=200, seed=3)
+    band = data["mw_band"]
+    assert (band["draws"], band["seed"]) == (200, 3) and band["quarters"]
+    # No supplier has closed a delivery: nothing slips and there is no de-rate, so every draw is the
+    # deterministic forecast and the band collapses onto the added-up forecast.
+    added = {q["quarter"]: q for q in data["mw_live_by_quarter"]}
+    common = [q for q in band["quarters"] if q["quarter"] in added]
+    assert common
+    for q in common:
+        assert q["mw_p10"] == q["mw_p50"] == q["mw_p90"] == added[q["quarter"]]["forecast_mw_cumulative"]
+        assert q["planned_mw_cumulative"] == added[q["quarter"]]["planned_mw_cumulative"]
+
+    client = APIClient()
+    client.force_authenticate(planner)
+    body = client.get("/api/v1/portfolio/", {"draws": 100, "seed": 1}).json()
+    assert body["mw_band"]["draws"] == 100 and body["mw_band"]["quarters"][-1]["planned_mw_cumulative"] == 200.0
+    bad = client.get("/api/v1/portfolio/", {"draws": 5})
+    assert bad.status_code == 400 and bad.json()["field"] == "draws"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from config.api.roles import SUPPLIER_GROUP
+from orchestration.domain.categories import CATEGORY_CODE
+from orchestration.domain.risk_fit import fit_prior_strength, fit_supplier_share
 from orchestration.models import Alert, Category, ContractLine, Supplier, SupplierMembership
 from orchestration.services.contracts import contract_create
 from orchestration.services.delay_cost import project_delay_costs
@@ -209,3 +212,36 @@ def test_a_new_contract_with_a_supplier_below_the_threshold_raises_one_alert(pro
     assert alert.supplier == weak and alert.project == program.project and "NEW-CHIPS" in alert.message
     assert alert.data["on_time_rate"] == 0.5 and alert.data["n_deliveries"] == 6
     assert contract_supplier_flag(contract=flagged) is None  # raised once per contract
+
+
+def test_the_risk_output_says_whether_share_and_prior_strength_were_fitted(program, site, settings, planner):
+    settings.ORCHESTRATION_RISK_SUPPLIER_SHARE, settings.ORCHESTRATION_RISK_PRIOR_STRENGTH = 0.6, 4.0
+    thin = project_risk(project=program.project, draws=100)
+    assert thin["supplier_share"] == 0.6
+    for name, default in (("supplier_share", 0.6), ("prior_strength", 4.0)):
+        fit = thin["fit"][name]
+        assert (fit["value"], fit["fitted"], fit["n"]) == (default, False, 0) and fit["reason"]
+
+    # Six cooling suppliers, eight closed deliveries each a week apart (two or three calendar quarters each).
+    rng = np.random.default_rng(2)
+    records = {Supplier.objects.create(name=f"Chiller {k}", category=Category.COOLING): rng.integers(0, 40, 8).tolist()
+               for k in range(6)}  # fmt: skip
+    records = {supplier: [s if rng.random() < 0.6 else 0 for s in slips] for supplier, slips in records.items()}
+    closed_history(site, records)
+    ids, committed, slips = [], [], []
+    start = today() - timedelta(days=300)
+    for supplier, record in records.items():
+        for k, slip in enumerate(record):
+            ids.append(supplier.pk)
+            committed.append((start + timedelta(days=7 * k)).toordinal())
+            slips.append(slip)
+    expected_share = fit_supplier_share(np.array(ids), np.array(committed), np.array(slips), default=0.6)
+    cooling = np.full(len(ids), CATEGORY_CODE[Category.COOLING])
+    expected_k = fit_prior_strength(np.array(ids), cooling, np.array(slips) > 0, default=4.0)
+    data = client_for(planner).get(f"/api/v1/program-risk/{program.project.pk}/", {"draws": 100}).json()
+    assert data["fit"]["supplier_share"]["fitted"] == expected_share.fitted
+    assert data["fit"]["supplier_share"]["value"] == pytest.approx(expected_share.value)
+    assert data["fit"]["supplier_share"]["n"] == expected_share.n >= 30
+    assert data["supplier_share"] == pytest.approx(expected_share.value)
+    assert data["fit"]["prior_strength"]["fitted"] and data["fit"]["prior_strength"]["n"] == 6 == expected_k.n
+    assert data["fit"]["prior_strength"]["value"] == pytest.approx(expected_k.value)

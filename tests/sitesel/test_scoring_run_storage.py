@@ -21,6 +21,7 @@ from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Si
 from sitesel.scoring.grid import cell_centres, conus_grid
 from sitesel.scoring.lookup import national_cell
 from sitesel.scoring.store import chunk_ranked
+from sitesel.selectors import result_breakdown
 from sitesel.services.scoring import (
     scoring_chunk_compute,
     scoring_run_create,
@@ -75,7 +76,7 @@ def test_a_national_run_stores_rows_for_its_best_cells_and_every_cells_rank_with
         for cell, rank, score in rows.values_list("cell_id", "rank", "score"):
             assert (rank, score) == cells[cell][:2]  # the rows carry the run's ranking, not a ranking of themselves
         best = rows.get(rank=1)
-        assert sum(best.breakdown.values()) == pytest.approx(best.score, abs=0.01)
+        assert sum(result_breakdown(best).values()) == pytest.approx(best.score, abs=0.01)
     assert run.eligible_count == sum(1 for k in (0, 1) for v in _every_cell(run, k).values() if v[0] > 0)
 
 

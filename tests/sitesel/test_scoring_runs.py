@@ -16,6 +16,7 @@ from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
 from config.celery_app import app
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
+from sitesel.selectors import result_breakdown, result_economics, result_measures
 from sitesel.services.scoring import (
     scoring_cell_promote,
     scoring_chunk_compute,
@@ -66,18 +67,18 @@ def test_a_run_scores_every_site_for_each_capacity(demo_sites, scenario, django_
         assert excluded.exists(), "some demo counties have FEMA risk above 30"
         for result in excluded:
             assert result.rank is None and result.binding_constraint.startswith("fema_risk_score")
-            assert result.measures["fema_risk_score"] > 30
+            assert result_measures(result)["fema_risk_score"] > 30
         best = eligible.get(rank=1)
-        assert sum(best.breakdown.values()) == pytest.approx(best.score, abs=0.01)
-        assert best.economics["gpus"] == best.gpus > 0
-        economics = best.economics
+        assert sum(result_breakdown(best).values()) == pytest.approx(best.score, abs=0.01)
+        assert result_economics(best)["gpus"] == best.gpus > 0
+        economics = result_economics(best)
         assert economics["time_to_power_months_p50"] == pytest.approx(best.time_to_power_p50_months)
         assert (
             economics["time_to_power_months_p10"]
             <= best.time_to_power_p50_months
             <= economics["time_to_power_months_p90"]
         )
-        assert best.economics["binding_constraint"] == best.power_binding_constraint
+        assert result_economics(best)["binding_constraint"] == best.power_binding_constraint
     at_50 = dict(ScoringResult.objects.filter(run=run, capacity_mw=50).values_list("site", "capex_per_mw_usd"))
     at_1000 = dict(ScoringResult.objects.filter(run=run, capacity_mw=1000).values_list("site", "capex_per_mw_usd"))
     assert all(at_50[site] > at_1000[site] for site in at_50), "50 MW costs more per MW than 1 GW at every site"
@@ -115,10 +116,10 @@ def test_a_one_chunk_run_ranked_from_memory_matches_the_two_steps(
     assert single.status == "succeeded" and single.results_count == 2 * demo_sites
     assert _ranking(single) == _ranking(stepwise)
     best, best_stepwise = (ScoringResult.objects.get(run=r, capacity_mw=1000, rank=1) for r in (single, stepwise))
-    assert (best.breakdown, best.measures, best.economics) == (
-        best_stepwise.breakdown,
-        best_stepwise.measures,
-        best_stepwise.economics,
+    assert (result_breakdown(best), result_measures(best), result_economics(best)) == (
+        result_breakdown(best_stepwise),
+        result_measures(best_stepwise),
+        result_economics(best_stepwise),
     )
     again = scoring_run_compute_single(run_id=run.pk, index=index)  # a re-delivered start
     assert again.results_count == 2 * demo_sites == ScoringResult.objects.filter(run=run).count()
@@ -162,10 +163,10 @@ def test_national_screen_ranks_cells_without_site_rows_and_a_cell_can_be_promote
     assert 600 < cells.count() < 47 * 30
     assert cells.filter(site__isnull=False).count() == 0
     best = cells.get(rank=1)
-    assert best.breakdown and best.economics["capacity_mw"] == 1000
+    assert result_breakdown(best) and result_economics(best)["capacity_mw"] == 1000
     last = cells.filter(eligible=True).order_by("-rank").first()
-    assert set(last.measures) >= {"distance_hv_230_km", "county_labor_force", "capex_per_mw_usd"}
-    assert last.measures["capex_per_mw_usd"] == pytest.approx(last.capex_per_mw_usd)
+    assert set(result_measures(last)) >= {"distance_hv_230_km", "county_labor_force", "capex_per_mw_usd"}
+    assert result_measures(last)["capex_per_mw_usd"] == pytest.approx(last.capex_per_mw_usd)
     site = scoring_cell_promote(result=best, name="Best cell")
     assert site.source_ref == f"cell-{run.pk}-{best.cell_id}"
     assert site.state == best.state and site.facts.distance_datacenter_km is not None
@@ -252,3 +253,17 @@ def test_viewers_cannot_start_runs_and_bad_run_input_is_400(demo_sites, scenario
     response = planner.post("/api/v1/scoring-runs/", {"site_filter": {"state": "ZZ"}}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "site_filter"
     assert not ScoringRun.objects.exists()
+
+
+def test_a_scenario_is_deleted_through_its_service_only_when_no_run_used_it(demo_sites, scenario):
+    planner = _client("pat", planner=True)
+    unused = planner.post("/api/v1/scenarios/", {"name": "unused", "spec": {}}, format="json").json()
+    assert planner.delete(f"/api/v1/scenarios/{unused['id']}/").status_code == 204
+    assert not Scenario.objects.filter(pk=unused["id"]).exists()
+
+    assert planner.post("/api/v1/scoring-runs/", {"scenario": scenario.pk}, format="json").status_code == 202
+    response = planner.delete(f"/api/v1/scenarios/{scenario.pk}/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "scenario_in_use"
+    assert "1 scoring run" in response.json()["message"]
+    assert Scenario.objects.filter(pk=scenario.pk).exists()

@@ -25,6 +25,7 @@ from config.celery_app import app
 from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
 from sitesel.models import ScoringResult, ScoringRun, Site
+from sitesel.selectors import result_breakdown
 from sitesel.services.scoring import scenario_default, scoring_run_create
 from tests.web.conftest import DEMO_SITES, make_planner, run_inline
 
@@ -175,7 +176,7 @@ def map_question_one(base, page, run, label: str) -> None:
     popup.locator("a.site-link").click()
     page.wait_for_url(f"{base}/sites/{best.site_id}/")
     assert page.inner_text("h1") == best.site.name
-    assert page.locator('.breakdown[data-capacity="1000"] .bar-row').count() == len(best.breakdown)
+    assert page.locator('.breakdown[data-capacity="1000"] .bar-row').count() == len(result_breakdown(best))
     assert "of 100 points" in page.inner_text('.breakdown[data-capacity="1000"] h3')
     page.wait_for_selector('#map[data-context="drawn"]', state="attached")
     assert_fits(page, "/sites/")

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
 from sitesel.models import ScoringResult, ScoringRun, Site
+from sitesel.selectors import result_breakdown, result_economics, result_measures
 from sitesel.services.scoring import scoring_run_create
 from sitesel.web.explain import max_points
 from sitesel.web.formatting import criterion_label, criterion_value, money, money_per_mw
@@ -133,7 +134,7 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert_local_only(page)
     assert best.site.name in page
     assert "<th>50 MW</th>" in page and "<th>1 GW</th>" in page
-    economics = best.economics
+    economics = result_economics(best)
     assert money_per_mw(economics["capex_per_mw_usd"]) in page  # $50.8 M/MW, next to the total
     assert money(economics["capex_per_mw_usd"] * 1000) in page
     assert f"{economics['gpus']:,.0f}" in page
@@ -155,8 +156,8 @@ def test_site_page_shows_facts_breakdown_and_both_capacities(viewer_client, scor
     assert 'class="card breakdown" data-capacity="1000"' in page and 'data-capacity="50"' in page
     card = page.split('data-capacity="1000">')[1].split("<h2>Facts</h2>")[0]
     weights = max_points(scored_run.scenario_spec["weights"])
-    measures = best.measures
-    for criterion, points in best.breakdown.items():
+    measures = result_measures(best)
+    for criterion, points in result_breakdown(best).items():
         row = re.search(rf'data-criterion="{criterion}">(.*?)</div>', card, re.S)[1]
         assert f"{criterion_label(criterion)}: {criterion_value(criterion, measures[criterion])}" in row
         assert f"{points:.1f} of {weights[criterion]:.0f}" in row
@@ -399,7 +400,7 @@ def test_map_ranks_colours_lists_the_top_10_and_explains_the_lead(viewer_client,
     first, second = (ScoringResult.objects.get(run=scored_run, capacity_mw=1000, rank=r) for r in (1, 2))
     versus = re.search(r'<div id="versus">(.*?)</div>', page, re.S)[1]
     assert f"{first.score - second.score:.1f} points more than" in versus
-    gaps = {c: first.breakdown.get(c, 0) - second.breakdown.get(c, 0) for c in first.breakdown}
+    gaps = {c: result_breakdown(first).get(c, 0) - result_breakdown(second).get(c, 0) for c in result_breakdown(first)}
     widest = max(gaps, key=lambda c: abs(gaps[c]))
     assert criterion_label(widest) in versus
 

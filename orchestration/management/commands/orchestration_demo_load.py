@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
 
 from core.errors import ApplicationError
-from orchestration.demo.program import demo_program_load, demo_site_pick, demo_supplier_account_ensure
+from orchestration.demo.program import demo_program_load, demo_supplier_account_ensure
 from orchestration.models import ContractLine, Delivery, PromiseChange
 from orchestration.services.site_model import site_model_summary
+from orchestration.site_selection import site_pick
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            site, why, run = demo_site_pick(site_id=options["site_id"])
+            site, why, run = site_pick(site_id=options["site_id"])
             project, created = demo_program_load(site=site, run=run, feed_base_url=options["feed_base_url"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc

@@ -6,7 +6,7 @@ from orchestration.demo.program import PROJECT_NAME
 from orchestration.domain.model_band import plan_flag_text
 from orchestration.models import Alert, BuildProject, FeedReview, Supplier, SupplierCheckRun
 from orchestration.services.forecast import project_forecast
-from orchestration.services.risk_report import risk_report_lines
+from orchestration.services.risk_report import portfolio_band_line, risk_report_lines
 from orchestration.services.site_model import site_model_summary
 
 
@@ -61,6 +61,7 @@ class Command(BaseCommand):
         w("")
         for line in risk_report_lines(project=project):
             w(line)
+        w(portfolio_band_line(projects=list(BuildProject.objects.order_by("pk"))))
         w("\nMW live by quarter (cumulative):")
         w(f"  {'Quarter':<8} {'Planned':>8} {'Forecast':>9}")
         for q in data["mw_live_by_quarter"]:
