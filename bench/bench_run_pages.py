@@ -3,11 +3,11 @@
     .venv/bin/python bench/bench_run_pages.py [--runs 10] [--repeats 5]
 
 Works on the database bench/bench_scoring.py leaves (<DATABASE_URL name>_bench): it needs a succeeded national
-run there (`bench_scoring.py --cell-km 5` makes one). It copies that run, with its result rows, chunks (archives
-and per-cell ranks) and ranking archive, until --runs national runs are stored, then times the web pages and API
-reads a planner opens, as the bench superuser. A national run stores about the same number of result rows at any
-cell size (the best cells per capacity and state), so the copies of a 5 km run weigh on these pages as 1 km runs
-would; only their chunk archives are fewer (pages never read them).
+run there (`bench_scoring.py --cell-km 5` makes one). It prints what that run stores (rows and bytes),
+copies it, with its result rows, chunks (archives), per-cell ranks and ranking archive, until --runs national
+runs are stored, then times the web pages and API reads a planner opens, as the bench superuser. A national run
+stores about the same number of result rows at any cell size (the best cells per capacity and state); its chunk
+archives and per-cell ranks grow with the grid (pages never read them; the cell lookup reads one chunk's).
 """
 
 from __future__ import annotations
@@ -50,7 +50,36 @@ def copy_run(source: ScoringRun) -> int:
             names = ", ".join(f'"{c}"' for c in columns)
             cursor.execute(f"INSERT INTO {table} (run_id, {names}) SELECT %s, {names} FROM {table} WHERE run_id = %s",
                            [run.pk, source.pk])  # fmt: skip
+        # Every cell's ranks, per chunk and capacity: onto the copy's chunk of the same index.
+        cursor.execute(
+            "INSERT INTO sitesel_scoringchunkrank (chunk_id, capacity_index, ranked) SELECT new.id, r.capacity_index,"
+            " r.ranked FROM sitesel_scoringchunkrank r JOIN sitesel_scoringchunk old ON old.id = r.chunk_id"
+            ' JOIN sitesel_scoringchunk new ON new.run_id = %s AND new."index" = old."index" WHERE old.run_id = %s',
+            [run.pk, source.pk],
+        )
     return run.pk
+
+
+def stored_size(run_id: int) -> str:
+    """What one national run keeps: result rows, chunk archives, per-cell ranks and the ranking archive."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM sitesel_scoringresult WHERE run_id = %(r)s),"
+            " (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM sitesel_scoringresult t WHERE run_id = %(r)s),"
+            " (SELECT count(*) FROM sitesel_scoringchunk WHERE run_id = %(r)s),"
+            " (SELECT coalesce(sum(octet_length(payload)), 0) FROM sitesel_scoringchunk WHERE run_id = %(r)s),"
+            " (SELECT count(*) FROM sitesel_scoringchunkrank k JOIN sitesel_scoringchunk c ON c.id = k.chunk_id"
+            "  WHERE c.run_id = %(r)s),"
+            " (SELECT coalesce(sum(octet_length(k.ranked)), 0) FROM sitesel_scoringchunkrank k"
+            "  JOIN sitesel_scoringchunk c ON c.id = k.chunk_id WHERE c.run_id = %(r)s),"
+            " (SELECT coalesce(octet_length(ranking), 0) FROM sitesel_scoringrun WHERE id = %(r)s)",
+            {"r": run_id},
+        )
+        rows, row_bytes, chunks, payload, ranks, rank_bytes, ranking = cursor.fetchone()
+    mib = 1024 * 1024
+    return (f"per run: {rows:,} result rows ({row_bytes / mib:,.1f} MiB of row data), {chunks:,} chunks "
+            f"({payload / mib:,.1f} MiB of archives), {ranks:,} chunk-rank rows ({rank_bytes / mib:,.1f} MiB), "
+            f"ranking archive {ranking / mib:,.1f} MiB")  # fmt: skip
 
 
 def main() -> None:
@@ -62,6 +91,7 @@ def main() -> None:
     source = national.first()
     if source is None:
         raise SystemExit("no succeeded national run in the bench database: run bench/bench_scoring.py first")
+    print(stored_size(source.pk), flush=True)
     while national.count() < args.runs:
         copy_run(source)
     run = national.last()

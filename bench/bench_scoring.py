@@ -257,7 +257,11 @@ def main() -> None:
             grid = f"US {cell_km:g} km grid x 2 ({run.items_total:,} cells)"
             rows.append((grid, floor, e2e, None, run.results_count))
             stored = f"{run.results_count:,} result rows stored, {run.eligible_count:,} eligible"
-            timings.append(f"{grid}: {run.timings}, {stored}")
+            # Wall clock of each phase: chunks until the last one was stored (its heartbeat), then the ranking.
+            phases = (f"phases: queue {(run.started_at - run.created_at).total_seconds():.1f} s, chunks "
+                      f"{(run.heartbeat_at - run.started_at).total_seconds():.1f} s, ranking "
+                      f"{(run.finished_at - run.heartbeat_at).total_seconds():.1f} s")  # fmt: skip
+            timings.append(f"{grid}: {run.timings}, {stored}; {phases}")
     finally:
         worker.terminate()
         worker.wait(timeout=30)

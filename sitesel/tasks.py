@@ -7,7 +7,7 @@ task re-delivered and the retry finds the work either done or not started.
 import logging
 from dataclasses import asdict
 
-from celery import chord, shared_task
+from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
@@ -28,29 +28,9 @@ def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
 @shared_task(name="sitesel.scoring_run_execute", bind=True, **RETRY)
 def scoring_run_execute_task(self, run_id: int) -> int:
     """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
-    from sitesel.services.scoring import (
-        scoring_run_compute_single,
-        scoring_run_execute,
-        scoring_run_fail,
-    )
+    from sitesel.services.scoring_dispatch import scoring_run_dispatch
 
-    indexes = scoring_run_execute(run_id=run_id)
-    if not indexes:
-        scoring_run_finalize_task.delay(run_id)  # nothing left to compute (e.g. a re-delivered start)
-        return 0
-    if len(indexes) == 1:
-        # A one-chunk run gains nothing from fanning out; doing it here saves two queue round trips.
-        try:
-            scoring_run_compute_single(run_id=run_id, index=indexes[0], worker=self.request.hostname or "")
-        except TRANSIENT:
-            raise  # retried with backoff; idempotent
-        except Exception as exc:
-            scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
-            raise
-        return 1
-    header = [scoring_chunk_task.s(run_id, index) for index in indexes]
-    chord(header)(scoring_run_finalize_task.si(run_id).on_error(scoring_run_failed_task.s(run_id)))
-    return len(indexes)
+    return scoring_run_dispatch(run_id=run_id, worker=self.request.hostname or "")
 
 
 @shared_task(name="sitesel.scoring_chunk", bind=True, **RETRY)
@@ -62,9 +42,26 @@ def scoring_chunk_task(self, run_id: int, index: int) -> int:
 
 @shared_task(name="sitesel.scoring_run_finalize", **RETRY)
 def scoring_run_finalize_task(run_id: int) -> str:
-    from sitesel.services.scoring import scoring_run_finalize
+    """Every chunk is stored: rank the run (a national run's capacities fan out again)."""
+    from sitesel.services.scoring_dispatch import scoring_run_rank_dispatch
 
-    return scoring_run_finalize(run_id=run_id).status
+    return scoring_run_rank_dispatch(run_id=run_id)
+
+
+@shared_task(name="sitesel.scoring_rank_capacity", **RETRY)
+def scoring_rank_capacity_task(run_id: int, k: int) -> int:
+    """Rank one capacity of a national run and write its rows; returns the rows written."""
+    from sitesel.services.scoring_rank import scoring_run_rank_capacity
+
+    part = scoring_run_rank_capacity(run_id=run_id, k=k)
+    return part.results_count if part else 0
+
+
+@shared_task(name="sitesel.scoring_rank_merge", **RETRY)
+def scoring_rank_merge_task(run_id: int) -> str:
+    from sitesel.services.scoring_rank import scoring_run_rank_merge
+
+    return scoring_run_rank_merge(run_id=run_id).status
 
 
 @shared_task(name="sitesel.scoring_run_failed")

@@ -44,7 +44,11 @@ __all__ = [
     "explain",
     "scenario_from_dict",
     "scenario_to_dict",
+    "applied_weights",
+    "good_is_high",
+    "rank_scores",
     "score_sites",
+    "screen",
 ]
 
 # Stored with every result; bump when a formula or rule here changes so old results stay explicable.
@@ -94,19 +98,16 @@ def score_sites(
     the scenario excludes states."""
     key_arr = _keys(keys)
     n = key_arr.shape[0]
-    needed = [c for c in CRITERIA if c in scenario.weights or any(k.criterion == c for k in scenario.constraints)]
-    raw = {c: _measure(measures, c, n) for c in needed}
+    raw = measured(measures, scenario, n)
 
-    eligible, binding = _screen(raw, states, scenario, n)
+    eligible, binding = screen(raw, states, scenario, n)
 
-    total_weight = math.fsum(scenario.weights.values())  # exactly 1.0 for weights that sum to 1
-    weights = {c: w / total_weight for c, w in scenario.weights.items()}
+    weights = applied_weights(scenario)
     normalized: dict[str, np.ndarray] = {}
     contributions: dict[str, np.ndarray] = {}
     score = np.zeros(n)
     for c, w in weights.items():  # registry order, so the sum is the same float for equal scenarios
-        good_is_high = CRITERIA[c].higher_is_better != (c in scenario.invert)
-        normalized[c] = _normalize(raw[c], eligible, good_is_high, scenario.normalization)
+        normalized[c] = _normalize(raw[c], eligible, good_is_high(c, scenario), scenario.normalization)
         contributions[c] = w * normalized[c] * 100.0
         score = score + contributions[c]
     # Rounding can leave a perfect site at 100.00000000000001; the scale is promised to be 0-100.
@@ -117,7 +118,7 @@ def score_sites(
         eligible=_frozen(eligible),
         binding_constraint=_frozen(binding),
         score=_frozen(score),
-        rank=_frozen(_rank(score, key_arr, eligible)),
+        rank=_frozen(rank_scores(score, key_arr, eligible)),
         normalized=MappingProxyType({c: _frozen(a) for c, a in normalized.items()}),
         contributions=MappingProxyType({c: _frozen(a) for c, a in contributions.items()}),
         raw=MappingProxyType({c: _frozen(a) for c, a in raw.items()}),
@@ -164,7 +165,22 @@ def explain(output: ScoreOutput, index: int) -> dict[str, Any]:
 # --- Steps --------------------------------------------------------------------------------------------
 
 
-def _screen(
+def needed_criteria(scenario: ScenarioSpec) -> list[str]:
+    """The criteria the scenario weights or screens on, in registry order."""
+    return [c for c in CRITERIA if c in scenario.weights or any(k.criterion == c for k in scenario.constraints)]
+
+
+def applied_weights(scenario: ScenarioSpec) -> dict[str, float]:
+    """The scenario's weights divided by their sum, so that a perfect site scores exactly 100."""
+    total_weight = math.fsum(scenario.weights.values())  # exactly 1.0 for weights that sum to 1
+    return {c: w / total_weight for c, w in scenario.weights.items()}
+
+
+def good_is_high(criterion: str, scenario: ScenarioSpec) -> bool:
+    return CRITERIA[criterion].higher_is_better != (criterion in scenario.invert)
+
+
+def screen(
     raw: Mapping[str, np.ndarray], states: np.ndarray | None, scenario: ScenarioSpec, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Eligibility and, for each excluded site, the first screen it failed: state exclusions, then the
@@ -226,7 +242,8 @@ def _normalize(x: np.ndarray, eligible: np.ndarray, good_is_high: bool, method: 
     return out
 
 
-def _rank(score: np.ndarray, keys: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+def rank_scores(score: np.ndarray, keys: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """1 = best among the eligible (highest score, then smallest key); 0 for the others."""
     rank = np.zeros(score.shape[0], dtype=np.int64)
     idx = np.flatnonzero(eligible)
     # lexsort: last key is primary. Highest score first, then smallest key, so ties never depend on order.
@@ -254,6 +271,11 @@ def _keys(keys: Any) -> np.ndarray:
     if np.unique(arr).size != arr.size:
         raise InvalidSiteInput("keys", "must be unique")
     return arr.copy()
+
+
+def measured(measures: Mapping[str, Any], scenario: ScenarioSpec, n: int) -> dict[str, np.ndarray]:
+    """The raw values of every criterion the scenario needs, checked (NaN = missing)."""
+    return {c: _measure(measures, c, n) for c in needed_criteria(scenario)}
 
 
 def _measure(measures: Mapping[str, Any], name: str, n: int) -> np.ndarray:

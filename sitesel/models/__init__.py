@@ -1,8 +1,15 @@
 from sitesel.models.layers import Feature, Layer, LayerVersion
-from sitesel.models.scoring import Scenario, ScoringChunk, ScoringResult, ScoringRun
+from sitesel.models.scoring import (
+    Scenario,
+    ScoringChunk,
+    ScoringChunkRank,
+    ScoringRankPart,
+    ScoringResult,
+    ScoringRun,
+)
 from sitesel.models.sites import Site, SiteFacts, SiteStatusEvent
 
 __all__ = [
-    "Feature", "Layer", "LayerVersion", "Scenario", "ScoringChunk", "ScoringResult", "ScoringRun", "Site",
-    "SiteFacts", "SiteStatusEvent",
+    "Feature", "Layer", "LayerVersion", "Scenario", "ScoringChunk", "ScoringChunkRank", "ScoringRankPart",
+    "ScoringResult", "ScoringRun", "Site", "SiteFacts", "SiteStatusEvent",
 ]  # fmt: skip

@@ -122,8 +122,11 @@ class ScoringChunk(models.Model):
     payload = models.BinaryField(
         null=True, blank=True, help_text="Measures and economics of the chunk's points, column by column (.npz)."
     )
-    ranked = models.BinaryField(
-        null=True, blank=True, help_text="National runs: every point's score, rank and binding screen per capacity."
+    rank_input = models.BinaryField(
+        null=True,
+        blank=True,
+        help_text="National runs, until ranked: per capacity the screens and each weighted criterion's sorted "
+        "distinct values (.npz, uncompressed), so the ranking step merges instead of sorting every cell.",
     )
     attempts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True, blank=True)
@@ -135,6 +138,39 @@ class ScoringChunk(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} chunk {self.index}"
+
+
+class ScoringChunkRank(models.Model):
+    """A national chunk's points at one capacity: score, rank (0 = not eligible) and binding screen (.npz)."""
+
+    chunk = models.ForeignKey(ScoringChunk, on_delete=models.CASCADE, related_name="ranks")
+    capacity_index = models.PositiveSmallIntegerField()
+    ranked = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chunk", "capacity_index"], name="sitesel_scoringchunkrank_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chunk} capacity {self.capacity_index}"
+
+
+class ScoringRankPart(models.Model):
+    """One capacity of a national run ranked, its rows written; the run succeeds once every capacity has one."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="rank_parts")
+    capacity_index = models.PositiveSmallIntegerField()
+    eligible_count = models.PositiveIntegerField()
+    results_count = models.PositiveIntegerField()
+    timings = models.JSONField(default=dict)
+    ranking = models.BinaryField(help_text="The stored rows' points per criterion (.npz), for the run's archive.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "capacity_index"], name="sitesel_scoringrankpart_unique")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} capacity {self.capacity_index}"
 
 
 class ScoringResult(models.Model):

@@ -1,9 +1,9 @@
 """Any national-screen cell's score and rank, read from the chunk that computed it.
 
-A national run keeps result rows only for its best cells (sitesel/services/scoring.py `_stored_rows`); the
-score, rank and binding screen of every cell live in its chunk's `ranked` archive, next to the measures and
-economics in the chunk's `payload`. A cell id gives its chunk (cells are chunked in id ranges), and the
-chunk's sorted ids give its row.
+A national run keeps result rows only for its best cells (sitesel/services/scoring_rank.py `stored_rows`); the
+score, rank and binding screen of every cell live with its chunk (`ScoringChunkRank`, one archive per capacity),
+next to the measures and economics in the chunk's `payload`. A cell id gives its chunk (cells are chunked in
+id ranges), and the chunk's sorted ids give its row.
 """
 
 from __future__ import annotations

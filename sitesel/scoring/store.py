@@ -149,31 +149,55 @@ def by_capacity(merged: dict[str, np.ndarray], k: int, kind: str) -> dict[str, n
     return {name[len(prefix) :]: values for name, values in merged.items() if name.startswith(prefix)}
 
 
-def pack_ranked(ranked_by_capacity: list[dict[str, np.ndarray]]) -> bytes:
-    """One chunk's score, rank (0 = not eligible) and binding constraint per capacity (`c{k}:score`, ...)."""
-    return _savez({f"c{k}:{name}": _storable(values) for k, ranked in enumerate(ranked_by_capacity)
-                   for name, values in ranked.items()})  # fmt: skip
+def pack_ranked(ranked: dict[str, np.ndarray]) -> bytes:
+    """One chunk's score, rank (0 = not eligible) and binding constraint at one capacity (`ScoringChunkRank`)."""
+    return _savez({name: _storable(values) for name, values in ranked.items()})
+
+
+def pack_plain(arrays: dict[str, np.ndarray]) -> bytes:
+    """Arrays as an uncompressed .npz (text as UTF-8): read back by a memory copy, for data kept only briefly."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **{name: _storable(np.asarray(values)) for name, values in arrays.items()})
+    return buffer.getvalue()
+
+
+def load_arrays(payload: bytes, wanted: Callable[[str], bool] | None = None) -> dict[str, np.ndarray]:
+    """A stored archive's arrays (text decoded); only those whose name `wanted` accepts."""
+    return _load(payload, wanted)
 
 
 @lru_cache(maxsize=8)
 def chunk_ranked(run_id: int, chunk_index: int) -> dict[str, np.ndarray]:
-    """A national chunk's points (ids, lon, lat, state, county) with the score, rank and binding per capacity."""
-    from sitesel.models import ScoringChunk
+    """A national chunk's points (ids, lon, lat, state, county) with the score, rank and binding per capacity
+    (`c{k}:score`, `c{k}:rank`, `c{k}:binding`); empty when the chunk has no ranked points."""
+    from sitesel.models import ScoringChunkRank
 
-    ranked = ScoringChunk.objects.filter(run_id=run_id, index=chunk_index).values_list("ranked", flat=True).get()
-    if ranked is None:
-        return {}
-    arrays = _load(bytes(ranked))
-    arrays.update(_stored_chunk(run_id, chunk_index))
+    ranks = ScoringChunkRank.objects.filter(chunk__run_id=run_id, chunk__index=chunk_index).order_by("capacity_index")
+    arrays: dict[str, np.ndarray] = {}
+    for k, ranked in ranks.values_list("capacity_index", "ranked"):
+        arrays.update({f"c{k}:{name}": values for name, values in _load(bytes(ranked)).items()})
+    if arrays:
+        arrays.update(_stored_chunk(run_id, chunk_index))
     return arrays
+
+
+def ranking_members(k: int, contributions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One capacity's part of the ranking archive: its criteria and every stored row's points (float32)."""
+    return {
+        f"c{k}:criteria": np.array(list(contributions), dtype=str),
+        f"c{k}:points": np.column_stack(list(contributions.values())).astype(np.float32),
+    }
 
 
 def pack_ranking(contributions_by_capacity: dict[float, dict[str, np.ndarray]]) -> bytes:
     """Every result's points per criterion, one float32 matrix per capacity (rows = result positions)."""
     arrays: dict[str, np.ndarray] = {"capacities": np.array(list(contributions_by_capacity), dtype=float)}
     for k, contributions in enumerate(contributions_by_capacity.values()):
-        arrays[f"c{k}:criteria"] = np.array(list(contributions), dtype=str)
-        arrays[f"c{k}:points"] = np.column_stack(list(contributions.values())).astype(np.float32)
+        arrays.update(ranking_members(k, contributions))
+    return pack_ranking_arrays(arrays)
+
+
+def pack_ranking_arrays(arrays: dict[str, np.ndarray]) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue()

@@ -1,9 +1,10 @@
 """Scenarios and scoring runs: create, execute in chunks through Celery, rank, fail, promote cells.
 
 The run's life: `scoring_run_create` (queued, chunks planned, the start task enqueued after commit)
--> `scoring_run_execute` (claims queued -> running, fans the chunks out as a Celery chord)
--> `scoring_chunk_compute` for every chunk (measures + economics, rows written once per chunk)
--> `scoring_run_finalize` (normalize, score and rank every capacity in one pass; succeeded).
+-> `scoring_run_execute` (claims queued -> running; services/scoring_dispatch.py fans the chunks out)
+-> `scoring_chunk_compute` for every chunk (measures + economics, stored once per chunk)
+-> `scoring_run_finalize` (sites: normalize, score and rank every capacity in one pass; national runs: the
+   split ranking of services/scoring_rank.py, one step per capacity then a merge; succeeded).
 Every step is safe to run twice: claims are conditional UPDATEs and a chunk's rows are written in the
 same transaction that marks it done, with unique (run, site|cell, capacity) constraints behind that.
 """
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from core.errors import ApplicationError, Conflict
 from sitesel.domain.errors import InvalidScenario
 from sitesel.domain.parameters import parameters_with_overrides
 from sitesel.domain.run_progress import spread_order
-from sitesel.domain.scoring import ScenarioSpec, ScoreOutput, scenario_from_dict, scenario_to_dict, score_sites
+from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.scoring.compute import Points, compute_chunk, within_counties
 from sitesel.scoring.grid import cell_points, conus_grid
@@ -35,10 +36,17 @@ from sitesel.scoring.store import (
     copy_frame,
     merge_chunks,
     pack_chunk,
-    pack_ranked,
     pack_ranking,
     stored_as_read,
     unpack_chunks,
+)
+from sitesel.services.scoring_rank import (
+    ROW_ECONOMICS,
+    chunk_rank_input,
+    ranking_discard,
+    scoring_run_rank_capacity,
+    scoring_run_rank_merge,
+    stored_rows,
 )
 from sitesel.services.site_facts import sites_points
 from sitesel.spatial.snapshot import get_snapshot
@@ -250,7 +258,9 @@ def _chunk_compute_arrays(run: ScoringRun, chunk: ScoringChunk) -> dict[str, np.
     return chunk_arrays(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
 
 
-def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float, worker: str = "") -> bool:
+def _chunk_store(
+    chunk: ScoringChunk, payload: bytes, started: float, worker: str = "", rank_input: bytes | None = None
+) -> bool:
     """Mark the chunk done with its archive, once: under its row lock, False if another attempt stored it first.
 
     Call inside a transaction. It locks the chunk, then the run's row (by updating it): every path takes
@@ -267,8 +277,9 @@ def _chunk_store(chunk: ScoringChunk, payload: bytes, started: float, worker: st
     if not counted:
         return False
     ScoringChunk.objects.filter(pk=chunk.pk).update(
-        done=True, payload=payload, attempts=F("attempts") + 1, seconds=time.perf_counter() - started, worker=worker
-    )
+        done=True, payload=payload, rank_input=rank_input, attempts=F("attempts") + 1,
+        seconds=time.perf_counter() - started, worker=worker,
+    )  # fmt: skip
     return True
 
 
@@ -289,8 +300,9 @@ def scoring_chunk_compute(*, run_id: int, index: int, worker: str = "") -> int:
     started = time.perf_counter()
     arrays = _chunk_compute_arrays(run, chunk)
     payload = pack_chunk(arrays)
+    rank_input = chunk_rank_input(run, arrays) if run.mode == ScoringRun.Mode.NATIONAL else None
     with transaction.atomic():
-        if not _chunk_store(chunk, payload, started, worker):
+        if not _chunk_store(chunk, payload, started, worker, rank_input):
             return 0
     return len(arrays["ids"])
 
@@ -303,7 +315,8 @@ def scoring_run_compute_single(*, run_id: int, index: int, worker: str = "") -> 
     """
     run = ScoringRun.objects.get(pk=run_id)
     chunk = ScoringChunk.objects.get(run=run, index=index)
-    if chunk.done or run.chunks_total != 1:  # also the last chunk of a larger run: rank from every archive
+    # Also the last chunk of a larger run (rank from every archive), and national runs (their split ranking).
+    if chunk.done or run.chunks_total != 1 or run.mode == ScoringRun.Mode.NATIONAL:
         scoring_chunk_compute(run_id=run_id, index=index, worker=worker)
         return scoring_run_finalize(run_id=run_id)
     if run.status != ScoringRun.Status.RUNNING:
@@ -318,18 +331,6 @@ def scoring_run_compute_single(*, run_id: int, index: int, worker: str = "") -> 
         if locked.status == ScoringRun.Status.RUNNING:
             _rank_and_store(locked, merge_chunks([(index, stored_as_read(arrays))]), started)
     return ScoringRun.objects.get(pk=run_id)
-
-
-# A result row's economics columns and the archive fields they come from; the ranking reads no other economics.
-ROW_ECONOMICS = {
-    "capex_per_mw_usd": "capex_per_mw_usd",
-    "build_capex_per_mw_usd": "build_capex_per_mw_usd",
-    "gpus": "gpus",
-    "time_to_power_p50_months": "time_to_power_months_p50",
-    "time_to_compute_p50_months": "time_to_compute_months_p50",
-    "power_binding_constraint": "binding_constraint",
-    "grid_swing_flag": "grid_swing_flag",
-}
 
 
 def _ranking_reads(spec: ScenarioSpec) -> Callable[[str], bool]:
@@ -347,44 +348,23 @@ def _ranking_reads(spec: ScenarioSpec) -> Callable[[str], bool]:
     return wanted
 
 
-def _stored_rows(run: ScoringRun, states: np.ndarray, eligible: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Which points of one capacity become result rows (positions into the run's points).
-
-    Every site. Of a national grid, the eligible cells in the national top SCORING_NATIONAL_TOP_CELLS or in
-    their state's top SCORING_NATIONAL_TOP_CELLS_PER_STATE: what lists, filters, maps and promotion read.
-    Every cell's score and rank stay in the chunk archives (`ScoringChunk.ranked`), looked up by point.
-    """
-    if run.mode == ScoringRun.Mode.SITES:
-        return np.arange(len(eligible))
-    candidates = np.flatnonzero(eligible)
-    by_rank = candidates[np.argsort(rank[candidates], kind="stable")]
-    state_rank = pd.Series(states[by_rank]).groupby(states[by_rank]).cumcount().to_numpy() + 1
-    national_rank = np.arange(1, len(by_rank) + 1)
-    keep = (national_rank <= settings.SCORING_NATIONAL_TOP_CELLS) | (
-        state_rank <= settings.SCORING_NATIONAL_TOP_CELLS_PER_STATE
-    )
-    return by_rank[keep]
-
-
 def _results_frame(
     run: ScoringRun, merged: dict[str, np.ndarray], spec: ScenarioSpec
-) -> tuple[pd.DataFrame, int, bytes, list[ScoreOutput]]:
+) -> tuple[pd.DataFrame, int, bytes]:
     """Score every capacity over all of the run's points: the result rows to store as one frame, how many
-    points are eligible, the ranking archive (every stored row's points per criterion) and the scores."""
+    points are eligible and the ranking archive (every stored row's points per criterion)."""
     sites = run.mode == ScoringRun.Mode.SITES
     keys = merged["ids"]
     frames = []
-    outputs = []
     eligible_total = 0
     contributions: dict[float, dict[str, np.ndarray]] = {}
     for k, capacity in enumerate(merged["capacities"].tolist()):
         criteria = by_capacity(merged, k, "criterion")
         economics = by_capacity(merged, k, "economics")
         output = score_sites(criteria, keys, merged["state"], spec)
-        outputs.append(output)
         eligible = np.asarray(output.eligible)
         eligible_total += int(eligible.sum())
-        rows = _stored_rows(run, merged["state"], eligible, output.rank)
+        rows = stored_rows(not sites, merged["state"], eligible, output.rank)
         kept_eligible = eligible[rows]  # every array is cut to the stored rows first: at 1 km they are 1-2 % of them
         contributions[capacity] = {c: np.where(kept_eligible, output.contributions[c][rows], 0.0) for c in spec.weights}
         rank = pd.array(output.rank[rows], dtype="Int64")
@@ -412,41 +392,27 @@ def _results_frame(
             }
         )
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True), eligible_total, pack_ranking(contributions), outputs
-
-
-def _chunks_ranked_store(run: ScoringRun, merged: dict[str, np.ndarray], outputs: list[ScoreOutput]) -> None:
-    """Store every point's score, rank and binding screen with the chunk that computed it (national runs)."""
-    chunk_index = merged["chunk_index"]
-    starts = np.flatnonzero(np.r_[True, np.diff(chunk_index) != 0]) if len(chunk_index) else np.empty(0, int)
-    stops = np.r_[starts[1:], len(chunk_index)]
-    rows = []
-    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
-        ranked = [
-            {"score": o.score[start:stop], "rank": o.rank[start:stop].astype(np.int32),
-             "binding": np.asarray(o.binding_constraint[start:stop], dtype=object)}
-            for o in outputs
-        ]  # fmt: skip
-        rows.append((pack_ranked(ranked), int(chunk_index[start])))
-    # One statement for every chunk (arrays unnested), not one per chunk.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE sitesel_scoringchunk AS c SET ranked = v.ranked"
-            ' FROM unnest(%s::bytea[], %s::int[]) AS v(ranked, idx) WHERE c.run_id = %s AND c."index" = v.idx',
-            [[packed for packed, _ in rows], [index for _, index in rows], run.pk],
-        )
+    return pd.concat(frames, ignore_index=True), eligible_total, pack_ranking(contributions)
 
 
 def scoring_run_finalize(*, run_id: int) -> ScoringRun:
-    """Rank every capacity of the run in one pass and insert its results; mark it succeeded.
+    """Rank every capacity of the run and insert its results; mark it succeeded.
 
-    Safe to repeat: one transaction, under a lock on the run, that first removes rows of an earlier attempt.
+    A candidate-site run is ranked in one pass: one transaction, under a lock on the run, that first removes
+    rows of an earlier attempt. A national run goes through the split ranking's steps (services/scoring_rank.py),
+    each idempotent. Safe to repeat either way.
     """
     run = ScoringRun.objects.get(pk=run_id)
     if run.status != ScoringRun.Status.RUNNING:
         return run  # ranked already, failed, or cancelled: a cancelled run is never ranked
     if run.chunks.filter(done=False).exists():
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
+    if run.mode == ScoringRun.Mode.NATIONAL:
+        # The split ranking's steps in this process, one capacity after the other; Celery runs the
+        # capacities in parallel (scoring_run_rank_dispatch).
+        for k in range(len(run.capacities_mw)):
+            scoring_run_rank_capacity(run_id=run_id, k=k)
+        return scoring_run_rank_merge(run_id=run_id)
     started = time.perf_counter()
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
@@ -457,17 +423,7 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         stored = ((index, bytes(payload)) for index, payload in payloads.iterator(chunk_size=8))
         merged = unpack_chunks(stored, _ranking_reads(scenario_from_dict(locked.scenario_spec)))
         _rank_and_store(locked, merged, started)
-    if run.mode == ScoringRun.Mode.NATIONAL:
-        _results_analyze()
     return ScoringRun.objects.get(pk=run.pk)
-
-
-def _results_analyze() -> None:
-    """Refresh PostgreSQL's statistics on result rows once a national run has added its ~170,000. With stale ones
-    the planner expects a handful of rows for the new run and reads all of them to show its best 50: the run page
-    took 0.76 s with ten national runs stored, 0.08 s after ANALYZE (docs/performance.md)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sitesel_scoringresult")
 
 
 def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: float) -> None:
@@ -476,12 +432,10 @@ def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: flo
     Call inside a transaction holding the run's row lock; rows of an earlier attempt are removed first.
     """
     read = time.perf_counter()
-    frame, eligible, ranking, outputs = _results_frame(run, merged, scenario_from_dict(run.scenario_spec))
+    frame, eligible, ranking = _results_frame(run, merged, scenario_from_dict(run.scenario_spec))
     scored = time.perf_counter()
     ScoringResult.objects.filter(run=run).delete()
     written = copy_frame(ScoringResult._meta.db_table, frame)
-    if run.mode == ScoringRun.Mode.NATIONAL:
-        _chunks_ranked_store(run, merged, outputs)
     now = time.perf_counter()
     chunk_seconds = sum(run.chunks.values_list("seconds", flat=True))
     # The ranking step's parts: reading the archives back, scoring and ranking, writing rows and per-chunk ranks.
@@ -499,19 +453,21 @@ ACTIVE = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
 
 def scoring_run_fail(*, run_id: int, error: str) -> None:
     """Mark a run failed with the error, unless it already ended (succeeded, failed or cancelled)."""
-    ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+    failed = ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
         status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
     )
+    if failed:
+        ranking_discard(run_id)  # a capacity ranked before another failed: no half ranking is kept
 
 
 def scoring_run_cancel(*, run_id: int) -> ScoringRun:
     """Stop a queued or running run. Idempotent: cancelling a cancelled run returns it unchanged.
 
     One conditional UPDATE: chunk tasks still queued find the run cancelled and do nothing, a chunk being
-    computed stores nothing (`_chunk_store` counts only for a running run), and the ranking step, which
-    checks the status under the run's lock, never ranks it; a run whose ranking committed first is
-    succeeded, and refusing the cancel (409) says so. The stored chunk archives are then deleted: without
-    a ranking no result points to them.
+    computed stores nothing (`_chunk_store` counts only for a running run), and the ranking steps, which
+    check the status under a lock on the run, never rank it (what a capacity wrote before is removed); a run
+    whose ranking committed first is succeeded, and refusing the cancel (409) says so. The stored chunk
+    archives are then deleted: without a ranking no result points to them.
     """
     cancelled = ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
         status=ScoringRun.Status.CANCELLED, finished_at=timezone.now()
@@ -521,6 +477,7 @@ def scoring_run_cancel(*, run_id: int) -> ScoringRun:
         raise Conflict(f"run {run_id} has already {run.status}; only a queued or running run can be cancelled",
                        field="status", code="run_ended")  # fmt: skip
     if cancelled:
+        ranking_discard(run_id)  # a capacity the split ranking wrote before the cancel (it waited for it)
         ScoringChunk.objects.filter(run_id=run_id).update(payload=None)
     return run
 

@@ -20,7 +20,13 @@ SANCTIONED_CIRCLES = [
         "orchestration.services.forecast",
         "orchestration.tasks",
     ],
-    ["sitesel.services.scoring", "sitesel.services.scoring_retention", "sitesel.services.sweeper", "sitesel.tasks"],
+    [
+        "sitesel.services.scoring",
+        "sitesel.services.scoring_dispatch",
+        "sitesel.services.scoring_retention",
+        "sitesel.services.sweeper",
+        "sitesel.tasks",
+    ],
 ]
 # What orchestration may use of sitesel: the site-selection concepts a build program starts from (the site,
 # the site list, the site model's economics and its compute sizing), nothing of its plumbing.

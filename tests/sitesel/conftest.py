@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
-from sitesel.models import Feature, Layer
+from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
+from sitesel.models import Feature, Layer, Scenario, ScoringRun
 from sitesel.services.demo_layers import demo_layers_import
 
 FIXTURES = Path(settings.FIXTURES_DIR)
@@ -19,6 +20,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for _ in demo_layers_import():
             pass
+
+
+@pytest.fixture
+def fema_scenario(db) -> Scenario:
+    """The default weights with a screen (FEMA risk under 30) that excludes some cells of a national run."""
+    spec = scenario_to_dict(ScenarioSpec())
+    spec["constraints"] = [{"criterion": "fema_risk_score", "max": 30}]
+    return Scenario.objects.create(name="FEMA under 30", spec=spec)
+
+
+@pytest.fixture
+def national_computed():
+    """A 100 km national run of a scenario with every chunk computed and stored in this process, not yet ranked."""
+    from sitesel.services.scoring import scoring_chunk_compute, scoring_run_create, scoring_run_execute
+
+    def computed(scenario: Scenario) -> ScoringRun:
+        run = scoring_run_create(scenario=scenario, mode="national", cell_size_km=100, draws=50)
+        for index in scoring_run_execute(run_id=run.pk):
+            scoring_chunk_compute(run_id=run.pk, index=index)
+        return ScoringRun.objects.get(pk=run.pk)
+
+    return computed
 
 
 @pytest.fixture
