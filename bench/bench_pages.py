@@ -44,7 +44,7 @@ from config.api.roles import PLANNER_GROUP  # noqa: E402
 from orchestration.models import BuildProject  # noqa: E402
 from sitesel.models import ScoringResult, ScoringRun  # noqa: E402
 from sitesel.selectors import reference_run  # noqa: E402
-from sitesel.services.scoring import (  # noqa: E402
+from sitesel.services.scoring_runs import (  # noqa: E402
     scenario_default,
     scoring_chunk_compute,
     scoring_run_create,

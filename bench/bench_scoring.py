@@ -61,12 +61,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
+from sitesel.demo.layers import demo_layers_import  # noqa: E402
 from sitesel.domain.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from sitesel.domain.scoring import ScenarioSpec, score_sites  # noqa: E402
 from sitesel.models import ScoringRun, Site  # noqa: E402
-from sitesel.scoring.compute import Points, compute_chunk, within_counties  # noqa: E402
-from sitesel.scoring.grid import CONUS_BOUNDS_M, cell_points, conus_grid  # noqa: E402
-from sitesel.services.demo_layers import demo_layers_import  # noqa: E402
+from sitesel.scoring_runs.compute import Points, compute_chunk, within_counties  # noqa: E402
+from sitesel.scoring_runs.grid import CONUS_BOUNDS_M, cell_points, conus_grid  # noqa: E402
 from sitesel.spatial.snapshot import get_snapshot  # noqa: E402
 
 CAPACITIES = [50.0, 1000.0]

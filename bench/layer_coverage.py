@@ -36,12 +36,12 @@ import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from sitesel.demo.layers import demo_layers_import, manifest_entries  # noqa: E402
 from sitesel.domain.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from sitesel.domain.scoring import ScenarioSpec, score_sites  # noqa: E402
 from sitesel.models import Feature  # noqa: E402
-from sitesel.scoring.compute import compute_chunk  # noqa: E402
-from sitesel.scoring.grid import cell_points, conus_grid  # noqa: E402
-from sitesel.services.demo_layers import demo_layers_import, manifest_entries  # noqa: E402
+from sitesel.scoring_runs.compute import compute_chunk  # noqa: E402
+from sitesel.scoring_runs.grid import cell_points, conus_grid  # noqa: E402
 from sitesel.spatial.prices import price_table  # noqa: E402
 from sitesel.spatial.snapshot import (  # noqa: E402
     EHV_VOLTAGE_CLASSES_KV,

@@ -15,9 +15,9 @@ import time
 from django.conf import settings
 
 from sitesel.domain.parameters import DEFAULT_PARAMETERS
-from sitesel.scoring.compute import compute_chunk, within_counties
-from sitesel.scoring.grid import cell_points, conus_grid
-from sitesel.scoring.store import chunk_arrays, pack_chunk
+from sitesel.scoring_runs.compute import compute_chunk, within_counties
+from sitesel.scoring_runs.grid import cell_points, conus_grid
+from sitesel.scoring_runs.store import chunk_arrays, pack_chunk
 from sitesel.spatial.snapshot import get_snapshot
 
 snapshot = get_snapshot()

@@ -14,8 +14,8 @@ import pstats
 import time
 
 from sitesel.models import ScoringRun
-from sitesel.services.scoring import scoring_chunk_compute, scoring_run_create, scoring_run_execute
-from sitesel.services.scoring_rank import scoring_run_rank_capacity
+from sitesel.services.scoring_run_ranking import scoring_run_rank_capacity
+from sitesel.services.scoring_runs import scoring_chunk_compute, scoring_run_create, scoring_run_execute
 
 cell_km = float(os.environ.get("PROFILE_CELL_KM", "5"))
 run = scoring_run_create(scenario=None, mode="national", cell_size_km=cell_km)

@@ -14,7 +14,7 @@ def schedules() -> list[Schedule]:
             task="sitesel.site_facts_refresh",
             crontab={"minute": "0", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         ),
-        # Retention: the newest runs per scenario are kept, pinned ones forever (sitesel/services/scoring_retention.py).
+        # Retention: the newest runs per scenario are kept, pinned ones forever (services/scoring_run_retention.py).
         Schedule(
             name="Delete old scoring runs nightly",
             task="sitesel.scoring_runs_prune",

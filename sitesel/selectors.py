@@ -17,7 +17,7 @@ from sitesel.models import (
     Site,
     SiteStatusEvent,
 )
-from sitesel.scoring.store import by_capacity, chunk_detail, clean, ranking_breakdown, unpack_chunks
+from sitesel.scoring_runs.store import by_capacity, chunk_detail, clean, ranking_breakdown, unpack_chunks
 
 
 def site_list() -> QuerySet[Site]:

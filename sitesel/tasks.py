@@ -28,14 +28,14 @@ def site_facts_refresh_task(site_ids: list[int] | None = None) -> int:
 @shared_task(name="sitesel.scoring_run_execute", bind=True, **RETRY)
 def scoring_run_execute_task(self, run_id: int) -> int:
     """Claim the run and fan its chunks out; the chord's callback ranks once every chunk is done."""
-    from sitesel.services.scoring_dispatch import scoring_run_dispatch
+    from sitesel.services.scoring_run_dispatch import scoring_run_dispatch
 
     return scoring_run_dispatch(run_id=run_id, worker=self.request.hostname or "")
 
 
 @shared_task(name="sitesel.scoring_chunk", bind=True, **RETRY)
 def scoring_chunk_task(self, run_id: int, index: int) -> int:
-    from sitesel.services.scoring import scoring_chunk_compute
+    from sitesel.services.scoring_runs import scoring_chunk_compute
 
     return scoring_chunk_compute(run_id=run_id, index=index, worker=self.request.hostname or "")
 
@@ -43,7 +43,7 @@ def scoring_chunk_task(self, run_id: int, index: int) -> int:
 @shared_task(name="sitesel.scoring_run_finalize", **RETRY)
 def scoring_run_finalize_task(run_id: int) -> str:
     """Every chunk is stored: rank the run (a national run's capacities fan out again)."""
-    from sitesel.services.scoring_dispatch import scoring_run_rank_dispatch
+    from sitesel.services.scoring_run_dispatch import scoring_run_rank_dispatch
 
     return scoring_run_rank_dispatch(run_id=run_id)
 
@@ -51,7 +51,7 @@ def scoring_run_finalize_task(run_id: int) -> str:
 @shared_task(name="sitesel.scoring_rank_capacity", **RETRY)
 def scoring_rank_capacity_task(run_id: int, k: int) -> int:
     """Rank one capacity of a national run and write its rows; returns the rows written."""
-    from sitesel.services.scoring_rank import scoring_run_rank_capacity
+    from sitesel.services.scoring_run_ranking import scoring_run_rank_capacity
 
     part = scoring_run_rank_capacity(run_id=run_id, k=k)
     return part.results_count if part else 0
@@ -59,7 +59,7 @@ def scoring_rank_capacity_task(run_id: int, k: int) -> int:
 
 @shared_task(name="sitesel.scoring_rank_merge", **RETRY)
 def scoring_rank_merge_task(run_id: int) -> str:
-    from sitesel.services.scoring_rank import scoring_run_rank_merge
+    from sitesel.services.scoring_run_ranking import scoring_run_rank_merge
 
     return scoring_run_rank_merge(run_id=run_id).status
 
@@ -67,7 +67,7 @@ def scoring_rank_merge_task(run_id: int) -> str:
 @shared_task(name="sitesel.scoring_run_failed")
 def scoring_run_failed_task(request, exc, traceback, run_id: int) -> None:
     """Chord error callback: record why the run failed."""
-    from sitesel.services.scoring import scoring_run_fail
+    from sitesel.services.scoring_runs import scoring_run_fail
 
     scoring_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
 
@@ -83,7 +83,7 @@ def scoring_runs_sweep_task() -> dict:
 @shared_task(name="sitesel.scoring_runs_prune", **RETRY)
 def scoring_runs_prune_task() -> list[int]:
     """Beat, nightly: delete old scoring runs (retention). Idempotent: a deleted run is not found again."""
-    from sitesel.services.scoring_retention import scoring_runs_prune
+    from sitesel.services.scoring_run_retention import scoring_runs_prune
 
     return scoring_runs_prune().deleted
 

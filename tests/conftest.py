@@ -7,7 +7,7 @@ import pytest
 def real_layers_committed(transactional_db):
     """For tests that need committed rows (a Celery worker or a live server on its own connection): a
     transactional test empties every table when it ends, so the next one imports the real layers again."""
-    from sitesel.services.demo_layers import demo_layers_import
+    from sitesel.demo.layers import demo_layers_import
 
     for _ in demo_layers_import():
         pass

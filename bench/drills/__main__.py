@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         migrate(env)
         setup_django(env)
         if set(names) - {"postgres"}:
-            from sitesel.services.demo_layers import demo_layers_import
+            from sitesel.demo.layers import demo_layers_import
 
             for _ in demo_layers_import():  # the real layers; unchanged files are skipped by checksum
                 pass

@@ -36,7 +36,7 @@ class Drills:
     # scoring ------------------------------------------------------------------------------------------
 
     def scoring_start(self):
-        from sitesel.services.scoring import scenario_default, scoring_run_create
+        from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 
         return scoring_run_create(scenario=scenario_default(), site_filter={"tags": [self.tag]})
 

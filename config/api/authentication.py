@@ -3,7 +3,7 @@
 knox.auth.TokenAuthentication (5.1.0) reads every token of the user on each request to delete the expired ones:
 one query more per request, growing with the number of tokens the user holds. Here the token in hand is still
 checked (an expired one is deleted and refused, as in knox), and the user's other expired tokens are deleted
-when the user logs in (sitesel.api.views.LoginApi). The token query also carries what the user's role is made
+when the user logs in (sitesel.api.auth.views.LoginApi). The token query also carries what the user's role is made
 of (config.api.roles), so the permission check needs no query of its own. Measured in docs/reliability.md (Load).
 """
 

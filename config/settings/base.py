@@ -228,8 +228,8 @@ SPECTACULAR_SETTINGS = {
         "FeedReviewStatusEnum": "orchestration.models.FeedReview.Status",
         "SupplierCheckRunStatusEnum": "orchestration.models.SupplierCheckRun.Status",
         "ShipNoticeStatusEnum": "orchestration.models.Delivery.NoticeStatus",
-        "AlignmentStatusEnum": "orchestration.api.serializers.ALIGNMENT_STATUSES",
-        "FeedReviewClosingStatusEnum": "orchestration.api.serializers.REVIEW_CLOSING_STATUSES",
+        "AlignmentStatusEnum": "orchestration.api.programs.serializers.ALIGNMENT_STATUSES",
+        "FeedReviewClosingStatusEnum": "orchestration.api.suppliers.serializers.REVIEW_CLOSING_STATUSES",
     },
 }
 
@@ -307,7 +307,7 @@ if not DEBUG:
 
 from config.settings.orchestration import *  # noqa: E402, F403
 
-# Scoring runs (sitesel/services/scoring.py): chunk sizes and Monte Carlo draws per site.
+# Scoring runs (sitesel/services/scoring_runs.py): chunk sizes and Monte Carlo draws per site.
 SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=5000)
 SCORING_CELLS_PER_CHUNK = env.int("SCORING_CELLS_PER_CHUNK", default=20000)
 SCORING_DRAWS = env.int("SCORING_DRAWS", default=500)

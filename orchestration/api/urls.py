@@ -3,26 +3,37 @@
 from django.urls import path
 
 from config.api.routers import IdRouter
-from orchestration.api import risk, views
+from orchestration.api.alerts.views import AlertViewSet
+from orchestration.api.contracts.views import ContractLineViewSet, ContractViewSet, DeliveryViewSet
+from orchestration.api.programs.views import BlockViewSet, BomLineViewSet, ProjectViewSet
+from orchestration.api.risk.views import (
+    BaselineViewSet,
+    PortfolioView,
+    ProgramDelayCostViewSet,
+    ProgramRiskViewSet,
+    SupplierLineRiskViewSet,
+    SupplierScorecardViewSet,
+)
+from orchestration.api.suppliers.views import FeedReviewViewSet, SupplierCheckRunViewSet, SupplierViewSet
 
 app_name = "orchestration_api"
 
 router = IdRouter()
-router.register("projects", views.ProjectViewSet, basename="project")
-router.register("blocks", views.BlockViewSet, basename="block")
-router.register("bom-lines", views.BomLineViewSet, basename="bom-line")
-router.register("suppliers", views.SupplierViewSet, basename="supplier")
-router.register("contracts", views.ContractViewSet, basename="contract")
-router.register("contract-lines", views.ContractLineViewSet, basename="contract-line")
-router.register("deliveries", views.DeliveryViewSet, basename="delivery")
-router.register("alerts", views.AlertViewSet, basename="alert")
-router.register("feed-reviews", views.FeedReviewViewSet, basename="feed-review")
-router.register("supplier-checks", views.SupplierCheckRunViewSet, basename="supplier-check")
-# Program risk (orchestration/api/risk.py).
-router.register("supplier-scorecards", risk.SupplierScorecardViewSet, basename="supplier-scorecard")
-router.register("program-risk", risk.ProgramRiskViewSet, basename="program-risk")
-router.register("program-delay-cost", risk.ProgramDelayCostViewSet, basename="program-delay-cost")
-router.register("baselines", risk.BaselineViewSet, basename="baseline")
-router.register("supplier-line-risk", risk.SupplierLineRiskViewSet, basename="supplier-line-risk")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("blocks", BlockViewSet, basename="block")
+router.register("bom-lines", BomLineViewSet, basename="bom-line")
+router.register("suppliers", SupplierViewSet, basename="supplier")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("contract-lines", ContractLineViewSet, basename="contract-line")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("feed-reviews", FeedReviewViewSet, basename="feed-review")
+router.register("supplier-checks", SupplierCheckRunViewSet, basename="supplier-check")
+# Program risk (orchestration/api/py).
+router.register("supplier-scorecards", SupplierScorecardViewSet, basename="supplier-scorecard")
+router.register("program-risk", ProgramRiskViewSet, basename="program-risk")
+router.register("program-delay-cost", ProgramDelayCostViewSet, basename="program-delay-cost")
+router.register("baselines", BaselineViewSet, basename="baseline")
+router.register("supplier-line-risk", SupplierLineRiskViewSet, basename="supplier-line-risk")
 
-urlpatterns = router.urls + [path("portfolio/", risk.PortfolioView.as_view(), name="portfolio")]
+urlpatterns = router.urls + [path("portfolio/", PortfolioView.as_view(), name="portfolio")]

@@ -33,7 +33,7 @@ FALLBACK_SUBSTATIONS = "ehv_nodes_derived"
 CAPPED_BY_FALLBACK = ("osm_substations_west", "hv_substations")
 # Grid measures whose source varies from point to point, and which source answered is kept with scores.
 GRID_MEASURES = ("distance_hv_230_km", "distance_hv_345_km", "distance_hv_500_km", "distance_substation_km")
-# Kept with every scoring result beside the scored criteria (sitesel/scoring/compute.py): the grid and
+# Kept with every scoring result beside the scored criteria (sitesel/scoring_runs/compute.py): the grid and
 # fuel measures the economics may use, the price years, the grid measures' sources and the oldest vintage.
 # (A price's source follows from its year; the gas distance has one source.)
 STORED_WITH_SCORES: tuple[str, ...] = (

@@ -25,7 +25,7 @@ from config.api.permissions import user_is_planner
 from config.api.roles import internal_page
 from core.errors import ApplicationError, Conflict
 from sitesel import selectors
-from sitesel.api.scoring_filters import ScoringResultFilter
+from sitesel.api.scoring_runs.filters import ScoringResultFilter
 from sitesel.data_age import (
     all_attributions,
     kind_attribution,
@@ -35,7 +35,7 @@ from sitesel.data_age import (
 )
 from sitesel.domain.errors import InvalidScenario
 from sitesel.models import Scenario, ScoringResult, ScoringRun
-from sitesel.services.scoring import scenario_default, scoring_run_cancel, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_cancel, scoring_run_create
 from sitesel.services.site_economics import site_scale_comparison
 from sitesel.web import base_map
 from sitesel.web import selectors as web_selectors

@@ -21,9 +21,9 @@ SANCTIONED_CIRCLES = [
         "orchestration.tasks",
     ],
     [
-        "sitesel.services.scoring",
-        "sitesel.services.scoring_dispatch",
-        "sitesel.services.scoring_retention",
+        "sitesel.services.scoring_runs",
+        "sitesel.services.scoring_run_dispatch",
+        "sitesel.services.scoring_run_retention",
         "sitesel.services.sweeper",
         "sitesel.tasks",
     ],

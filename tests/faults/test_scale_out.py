@@ -22,10 +22,10 @@ from django.db import connection
 
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Scenario, ScoringChunk, ScoringRun
-from sitesel.scoring.compute import within_counties
-from sitesel.scoring.grid import cell_points, conus_grid
-from sitesel.scoring.store import chunk_ranked
-from sitesel.services.scoring import scoring_run_create
+from sitesel.scoring_runs.compute import within_counties
+from sitesel.scoring_runs.grid import cell_points, conus_grid
+from sitesel.scoring_runs.store import chunk_ranked
+from sitesel.services.scoring_runs import scoring_run_create
 from sitesel.services.sweeper import scoring_runs_sweep
 from sitesel.spatial.snapshot import get_snapshot
 

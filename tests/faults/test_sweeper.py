@@ -12,7 +12,7 @@ from django.utils import timezone
 from orchestration.models import Supplier, SupplierCheckRun
 from orchestration.services import checks
 from sitesel.models import ScoringRun
-from sitesel.services.scoring import scenario_default
+from sitesel.services.scoring_runs import scenario_default
 from sitesel.services.sweeper import scoring_runs_sweep
 
 LEASE = 60

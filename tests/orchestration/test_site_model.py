@@ -11,7 +11,7 @@ from core.errors import ApplicationError
 from orchestration.models import BlockEvent, BuildProject, CapacityBlock, State
 from orchestration.services.projects import project_create
 from sitesel.models import ScoringRun
-from sitesel.services.scoring import scenario_default
+from sitesel.services.scoring_runs import scenario_default
 from sitesel.services.site_economics import site_economics, site_phased_schedule
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,7 @@ from orchestration.models import (
 from orchestration.services.baselines import baseline_freeze
 from orchestration.services.deliveries import delivery_create
 from sitesel.models import Feature, Layer, LayerVersion, Scenario, ScoringResult, ScoringRun, Site
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from tests.orchestration.conftest import make_program, today
 from tests.web.conftest import run_inline
 

@@ -37,9 +37,9 @@ from orchestration.services.contracts import contract_create
 from orchestration.services.deliveries import delivery_create
 from orchestration.services.projects import project_create
 from sitesel import selectors
-from sitesel.api.serializers import SiteGeoSerializer
+from sitesel.api.sites.serializers import SiteGeoSerializer
 from sitesel.models import Feature, Layer, LayerVersion, Scenario, ScoringRun, Site, SiteFacts, SiteStatusEvent
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from tests.orchestration.conftest import make_program, today
 from tests.web.conftest import run_inline
 

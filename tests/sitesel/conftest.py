@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from sitesel.demo.layers import demo_layers_import
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Feature, Layer, Scenario, ScoringRun
-from sitesel.services.demo_layers import demo_layers_import
 
 FIXTURES = Path(settings.FIXTURES_DIR)
 LAYERS_DIR = FIXTURES / "layers"
@@ -33,7 +33,7 @@ def fema_scenario(db) -> Scenario:
 @pytest.fixture
 def national_computed():
     """A 100 km national run of a scenario with every chunk computed and stored in this process, not yet ranked."""
-    from sitesel.services.scoring import scoring_chunk_compute, scoring_run_create, scoring_run_execute
+    from sitesel.services.scoring_runs import scoring_chunk_compute, scoring_run_create, scoring_run_execute
 
     def computed(scenario: Scenario) -> ScoringRun:
         run = scoring_run_create(scenario=scenario, mode="national", cell_size_km=100, draws=50)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
+from sitesel.demo.layers import manifest_entries
 from sitesel.models import Feature, Layer, LayerVersion
-from sitesel.services.demo_layers import manifest_entries
 from sitesel.services.layers import layer_import
 
 pytestmark = pytest.mark.django_db

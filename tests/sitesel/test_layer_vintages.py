@@ -9,10 +9,10 @@ from django.contrib.gis.geos import Point
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from sitesel.demo.layers import manifest_entries
 from sitesel.models import Feature, Layer, ScoringResult
-from sitesel.services.demo_layers import manifest_entries
 from sitesel.services.layers import layer_import
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from sitesel.services.site_edit import site_create
 from tests.web.conftest import make_planner, run_inline
 

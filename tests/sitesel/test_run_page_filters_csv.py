@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from sitesel.models import ScoringResult, ScoringRun
 from sitesel.selectors import result_economics
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from tests.web.conftest import DEMO_SITES, run_inline, viewer_client  # noqa: F401 (a fixture)
 
 

@@ -12,14 +12,14 @@ from django.test import override_settings
 from config.celery_app import app
 from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
 from sitesel.models import Scenario, ScoringChunk, ScoringChunkRank, ScoringRankPart, ScoringResult, ScoringRun
-from sitesel.scoring.store import by_capacity, chunk_ranked, unpack_chunks
+from sitesel.scoring_runs.store import by_capacity, chunk_ranked, unpack_chunks
 from sitesel.selectors import result_breakdown
-from sitesel.services.scoring import (
+from sitesel.services.scoring_run_ranking import scoring_run_rank_capacity, scoring_run_rank_merge
+from sitesel.services.scoring_runs import (
     scoring_run_cancel,
     scoring_run_create,
     scoring_run_finalize,
 )
-from sitesel.services.scoring_rank import scoring_run_rank_capacity, scoring_run_rank_merge
 
 SMALL_TOPS = {"SCORING_CELLS_PER_CHUNK": 400, "SCORING_NATIONAL_TOP_CELLS": 40,
               "SCORING_NATIONAL_TOP_CELLS_PER_STATE": 3}  # fmt: skip

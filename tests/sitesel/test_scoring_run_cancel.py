@@ -14,7 +14,7 @@ from config.celery_app import app
 from core.errors import Conflict
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun
-from sitesel.services.scoring import (
+from sitesel.services.scoring_runs import (
     _chunk_store,
     scoring_chunk_compute,
     scoring_run_cancel,

@@ -18,17 +18,17 @@ from config.api.roles import VIEWER_GROUP
 from core.schedules import schedules_sync
 from orchestration.models import BuildProject
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
-from sitesel.scoring.grid import cell_centres, conus_grid
-from sitesel.scoring.lookup import national_cell
-from sitesel.scoring.store import chunk_ranked
+from sitesel.scoring_runs.grid import cell_centres, conus_grid
+from sitesel.scoring_runs.lookup import national_cell
+from sitesel.scoring_runs.store import chunk_ranked
 from sitesel.selectors import result_breakdown
-from sitesel.services.scoring import (
+from sitesel.services.scoring_run_retention import scoring_runs_prune
+from sitesel.services.scoring_runs import (
     scoring_chunk_compute,
     scoring_run_create,
     scoring_run_execute,
     scoring_run_finalize,
 )
-from sitesel.services.scoring_retention import scoring_runs_prune
 
 
 @pytest.fixture

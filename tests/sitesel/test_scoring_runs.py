@@ -17,7 +17,7 @@ from config.celery_app import app
 from sitesel.domain.scoring import ScenarioSpec, scenario_to_dict
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
 from sitesel.selectors import result_breakdown, result_economics, result_measures
-from sitesel.services.scoring import (
+from sitesel.services.scoring_runs import (
     scoring_cell_promote,
     scoring_chunk_compute,
     scoring_run_compute_single,

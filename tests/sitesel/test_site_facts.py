@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from sitesel.domain.parameters import DEFAULT_PARAMETERS
 from sitesel.models import Site
-from sitesel.scoring.compute import Points, compute_chunk
+from sitesel.scoring_runs.compute import Points, compute_chunk
 from sitesel.services.site_edit import site_create
 from sitesel.spatial.snapshot import get_snapshot
 

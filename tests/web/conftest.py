@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from config.api.roles import PLANNER_GROUP, VIEWER_GROUP
+from sitesel.demo.layers import demo_layers_import
 from sitesel.models import ScoringRun, Site
-from sitesel.services.demo_layers import demo_layers_import
-from sitesel.services.scoring import (
+from sitesel.services.scoring_runs import (
     scenario_default,
     scoring_chunk_compute,
     scoring_run_create,

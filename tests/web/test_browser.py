@@ -26,7 +26,7 @@ from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
 from sitesel.models import ScoringResult, ScoringRun, Site
 from sitesel.selectors import result_breakdown
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from tests.web.conftest import DEMO_SITES, make_planner, run_inline
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,7 +16,7 @@ from django.db import connections
 
 from config.celery_app import app
 from sitesel.models import ScoringResult, ScoringRun
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from tests.web.conftest import DEMO_SITES, make_planner
 from tests.web.test_browser import CHROMIUM, assert_fits, browser_page, shot, sign_in  # noqa: F401 (fixture)
 

@@ -11,7 +11,7 @@ from sitesel.domain.economics import compute_economics
 from sitesel.domain.parameters import parameters_with_overrides
 from sitesel.management.commands.score_sites import Command as ScoreSitesCommand
 from sitesel.models import Scenario, ScoringResult, ScoringRun, Site
-from sitesel.services.scoring import scoring_run_create
+from sitesel.services.scoring_runs import scoring_run_create
 from sitesel.services.site_economics import site_inputs
 from tests.web.conftest import run_inline
 
@@ -104,7 +104,7 @@ def test_score_sites_prints_the_ratios_and_the_spread(scored_run) -> None:
 
 
 def test_the_frontier_pace_scenario_is_created_once_and_builds_faster(demo_sites) -> None:
-    from sitesel.services.scoring import FRONTIER_PACE_OVERRIDES, scenario_frontier_pace
+    from sitesel.services.scoring_runs import FRONTIER_PACE_OVERRIDES, scenario_frontier_pace
 
     scenario = scenario_frontier_pace()
     assert scenario_frontier_pace().pk == scenario.pk

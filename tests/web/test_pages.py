@@ -12,7 +12,7 @@ from orchestration.demo.program import demo_program_load
 from orchestration.models import CapacityBlock
 from sitesel.models import Feature, ScoringResult, ScoringRun, Site
 from sitesel.selectors import result_breakdown, result_economics, result_measures
-from sitesel.services.scoring import scoring_run_create
+from sitesel.services.scoring_runs import scoring_run_create
 from sitesel.web.explain import max_points
 from sitesel.web.formatting import criterion_label, criterion_value, money, money_per_mw
 
@@ -355,7 +355,7 @@ def test_ranked_table_filters_and_field_errors(planner_client, scored_run):
 def test_a_national_run_draws_its_best_cells_on_a_map(planner_client, db, django_capture_on_commit_callbacks):
     from django.test import override_settings
 
-    from sitesel.services.scoring import scenario_default
+    from sitesel.services.scoring_runs import scenario_default
     from tests.web.conftest import run_inline
 
     with override_settings(SCORING_CELLS_PER_CHUNK=500):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pyproj import Transformer
 
 from sitesel.domain.types import NUMERIC_INPUT_FIELDS, TEXT_INPUT_FIELDS
-from sitesel.scoring.compute import economics_inputs
+from sitesel.scoring_runs.compute import economics_inputs
 from sitesel.spatial.measures import measure_points
 from sitesel.spatial.snapshot import get_snapshot
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from config.demo_accounts import demo_users_ensure
 from core.schedules import schedules_sync
-from sitesel.services.scoring import scenario_default, scenario_frontier_pace
+from sitesel.services.scoring_runs import scenario_default, scenario_frontier_pace
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from sitesel.demo.layers import demo_layers_import
 from sitesel.importing.errors import ImportFailed
 from sitesel.management.commands._reporting import fail_with_report
-from sitesel.services.demo_layers import demo_layers_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
-from sitesel.services.scoring_retention import scoring_runs_prune
+from sitesel.services.scoring_run_retention import scoring_runs_prune
 
 
 class Command(BaseCommand):

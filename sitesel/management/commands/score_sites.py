@@ -10,7 +10,7 @@ from tqdm import tqdm
 from core.errors import ApplicationError, DomainError
 from sitesel.models import Scenario, ScoringResult, ScoringRun
 from sitesel.selectors import scoring_run_current
-from sitesel.services.scoring import scenario_default, scoring_run_create
+from sitesel.services.scoring_runs import scenario_default, scoring_run_create
 from sitesel.services.site_economics import run_spread_vs_campus, site_scale_comparison
 
 TERMINAL = (ScoringRun.Status.SUCCEEDED, ScoringRun.Status.FAILED, ScoringRun.Status.CANCELLED)
