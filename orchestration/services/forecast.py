@@ -195,6 +195,17 @@ def _model_band(planned: date, band: tuple[date | None, date | None, date | None
     return {"model_p10": p10, "model_p50": p50, "model_p90": p90, "before_model_p10": plan_before_p10(planned, p10)}
 
 
+def block_identity(program: Program, block) -> dict:
+    """A result block's database id, index, state, MW and plan: how every program answer starts a block row."""
+    return {
+        "id": int(program.block_ids[block.block_idx]),
+        "index": int(program.block_index[block.block_idx]),
+        "state": program.block_states[block.block_idx],
+        "mw": block.mw,
+        "planned_go_live": block.planned_go_live,
+    }
+
+
 def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
     """The forecast with database ids in place of array positions (what the API returns and we store)."""
     positions = {b.binding.line_idx for b in forecast.blocks if b.binding and b.binding.line_idx is not None}
@@ -202,11 +213,7 @@ def forecast_as_data(program: Program, forecast: ProgramForecast) -> dict:
     labels = _line_labels(program, positions)
     blocks = [
         {
-            "id": int(program.block_ids[b.block_idx]),
-            "index": int(program.block_index[b.block_idx]),
-            "state": program.block_states[b.block_idx],
-            "mw": b.mw,
-            "planned_go_live": b.planned_go_live,
+            **block_identity(program, b),
             "forecast_go_live": b.forecast_go_live,
             "days_late": b.days_late,
             "at_risk": b.at_risk,

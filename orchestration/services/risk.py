@@ -25,7 +25,7 @@ from orchestration.domain.risk import (
     simulate_program,
 )
 from orchestration.models import BuildProject, ContractLine, Supplier
-from orchestration.services.forecast import Program, program_load
+from orchestration.services.forecast import Program, block_identity, program_load
 from orchestration.services.scorecards import RiskFits, supplier_slip_model
 
 RISK_SOURCE = (
@@ -144,11 +144,7 @@ def risk_as_data(sim: Simulation) -> dict:
     categories = dict(Supplier.objects.filter(pk__in=list(evidence)).values_list("pk", "category"))
     blocks = [
         {
-            "id": int(program.block_ids[b.block_idx]),
-            "index": int(program.block_index[b.block_idx]),
-            "state": program.block_states[b.block_idx],
-            "mw": b.mw,
-            "planned_go_live": b.planned_go_live,
+            **block_identity(program, b),
             "forecast_go_live": deterministic.blocks[b.block_idx].forecast_go_live,
             "nominal_go_live": b.nominal_go_live,
             "p50": b.p50,
