@@ -38,9 +38,14 @@ for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:8765/ && break; sle
 $PY manage.py orchestration_check_via_beat --timeout 180
 $PY manage.py orchestration_demo_report
 
+if [ "${DEMO_SERVE:-1}" = 1 ]; then
+  serving="is serving on"; stop="Press Ctrl-C to stop (the worker and beat stop with it)."
+else
+  serving="would serve on"; stop="Not serving (DEMO_SERVE=0): the worker, beat and feed server stop now."
+fi
 cat <<TXT
 
-sitesel is serving on http://$HOST:$PORT/ (gunicorn, production settings: scripts/serve.sh)
+sitesel $serving http://$HOST:$PORT/ (gunicorn, production settings: scripts/serve.sh)
   Log in:   http://$HOST:$PORT/login/   user planner   password $(cat .run/planner-password)
             (admin: http://$HOST:$PORT/admin/   user admin   password $(cat .run/admin-password))
             (read-only: user viewer   password $(cat .run/viewer-password); API only, its own supplier's rows:
@@ -49,7 +54,7 @@ sitesel is serving on http://$HOST:$PORT/ (gunicorn, production settings: script
   API:      http://$HOST:$PORT/api/v1/sites/   docs: http://$HOST:$PORT/api/docs/
   Token:    curl -s -X POST http://$HOST:$PORT/api/v1/auth/login/ -H 'Content-Type: application/json' \\
               -d '{"username": "planner", "password": "$(cat .run/planner-password)"}'
-Press Ctrl-C to stop (the worker and beat stop with it).
+$stop
 TXT
 [ "${DEMO_SERVE:-1}" = 1 ] || exit 0
 SITESEL_BIND="$HOST:$PORT" bash scripts/serve.sh
