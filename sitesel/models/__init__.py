@@ -1,5 +1,5 @@
 from sitesel.models.layers import Feature, Layer, LayerVersion
-from sitesel.models.scoring import (
+from sitesel.models.scoring_runs import (
     Scenario,
     ScoringChunk,
     ScoringChunkRank,
