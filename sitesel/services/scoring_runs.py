@@ -448,7 +448,7 @@ def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: flo
     )  # fmt: skip
 
 
-ACTIVE = ScoringRun.ACTIVE_STATUSES
+ACTIVE = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
 
 
 def scoring_run_fail(*, run_id: int, error: str) -> None:
