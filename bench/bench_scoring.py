@@ -65,7 +65,7 @@ from sitesel.demo.layers import demo_layers_import  # noqa: E402
 from sitesel.domain.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from sitesel.domain.scoring import ScenarioSpec, score_sites  # noqa: E402
 from sitesel.models import ScoringRun, Site  # noqa: E402
-from sitesel.scoring_runs.compute import Points, compute_chunk, within_counties  # noqa: E402
+from sitesel.scoring_runs.compute import NATIONAL_LINE_KM_STEP, Points, compute_chunk, within_counties  # noqa: E402
 from sitesel.scoring_runs.grid import CONUS_BOUNDS_M, cell_points, conus_grid  # noqa: E402
 from sitesel.spatial.snapshot import get_snapshot  # noqa: E402
 
@@ -140,7 +140,9 @@ def national_floor_seconds(cell_km: float) -> float:
         points = within_counties(snapshot, cell_points(grid, start, start + size))
         if not len(points.ids):
             continue  # sea, Canada or Mexico only
-        rows = compute_chunk(snapshot, points, CAPACITIES, DEFAULT_PARAMETERS, seed=0, draws=settings.SCORING_DRAWS)
+        rows = compute_chunk(
+            snapshot, points, CAPACITIES, DEFAULT_PARAMETERS, 0, settings.SCORING_DRAWS, NATIONAL_LINE_KM_STEP
+        )
         ids.append(points.ids)
         states.append(rows.state)
         for capacity in CAPACITIES:

@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 
 from sitesel.domain.parameters import DEFAULT_PARAMETERS
-from sitesel.scoring_runs.compute import compute_chunk, within_counties
+from sitesel.scoring_runs.compute import NATIONAL_LINE_KM_STEP, compute_chunk, within_counties
 from sitesel.scoring_runs.grid import cell_points, conus_grid
 from sitesel.scoring_runs.store import chunk_arrays, pack_chunk
 from sitesel.spatial.snapshot import get_snapshot
@@ -27,7 +27,8 @@ profile = cProfile.Profile()
 started = time.perf_counter()
 profile.enable()
 points = within_counties(snapshot, cell_points(grid, start, start + settings.SCORING_CELLS_PER_CHUNK))
-rows = compute_chunk(snapshot, points, [50.0, 1000.0], DEFAULT_PARAMETERS, 0, settings.SCORING_DRAWS)
+draws, step = settings.SCORING_DRAWS, NATIONAL_LINE_KM_STEP
+rows = compute_chunk(snapshot, points, [50.0, 1000.0], DEFAULT_PARAMETERS, 0, draws, step)
 payload = pack_chunk(chunk_arrays(rows, keep_unlocated=False))
 profile.disable()
 print(f"{settings.SCORING_CELLS_PER_CHUNK} cells, {len(points.ids)} in US counties: "

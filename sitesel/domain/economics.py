@@ -299,17 +299,19 @@ def compute_economics_arrays(
     params: EconomicsParameters = DEFAULT_PARAMETERS,
     seed: int = 0,
     draws: int = DEFAULT_DRAWS,
+    line_km_step: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Economics for N sites at one capacity each (scalar or length-N array of facility MW).
 
     Returns a dict of length-N arrays keyed like `EconomicsResult` fields, plus
-    `missing_inputs_mask` (bit i = MISSING_BITS[i] was missing and defaulted).
+    `missing_inputs_mask` (bit i = MISSING_BITS[i] was missing and defaulted). `line_km_step`: see
+    `schedule_arrays` (the national screen's schedule resolution).
     """
     p = params
     x = inputs
     b = _basis(x, capacity_mw, p, seed, draws)
     cost_of_delay = _cost_of_delay(b, p)
-    schedule = schedule_arrays(_schedule_inputs(x, b, cost_of_delay, p), p, seed, draws)
+    schedule = schedule_arrays(_schedule_inputs(x, b, cost_of_delay, p), p, seed, draws, line_km_step)
     plan = schedule.bridge
     bridge = plan.mw * b.bridge["net_generation_usd_per_mw"]
     lateral = np.where(plan.used, b.bridge["lateral_usd"], 0.0)

@@ -4,9 +4,10 @@ Screens are per point, so each chunk screens its own points. Normalization needs
 run, but only as counts: a value's percentile is its average rank among them, its min-max place needs the
 run's extremes. So each chunk reduces every weighted criterion to its sorted distinct values, how often each
 occurs and each point's position among them (`chunk_part`, computed by the chunk's worker as it finishes);
-the ranking step merges those sorted runs per criterion into one scale (`criterion_scale`), reads each
-chunk's normalized values off it (`chunk_scores`) and ranks once. The arithmetic is `score_sites`'s, in the
-same order, so the floats are identical (tests/domain/test_ranking_split.py).
+the ranking step merges those sorted runs per criterion into one scale (`criterion_scale`, which keeps where
+each chunk's values landed in it), reads each chunk's normalized values off it (`chunk_scores`) and ranks once.
+The arithmetic is `score_sites`'s, in the same order, so the floats are identical
+(tests/domain/test_ranking_split.py).
 """
 
 from __future__ import annotations
@@ -37,10 +38,13 @@ class ChunkPart:
 
 @dataclass(frozen=True)
 class CriterionScale:
-    """A criterion's distinct values over the whole run (sorted) and the normalized value of each."""
+    """A criterion's distinct values over the whole run (sorted), the normalized value of each, and for chunk i
+    the position in `values` of each of its own distinct values (`of_chunk[i]`): read off the merge, so looking
+    a chunk's points up needs no search of the run-wide scale."""
 
     values: np.ndarray
     normalized: np.ndarray
+    of_chunk: tuple[np.ndarray, ...]
 
 
 def chunk_part(measures: Mapping[str, np.ndarray], states: np.ndarray, scenario: ScenarioSpec) -> ChunkPart:
@@ -62,22 +66,25 @@ def criterion_scale(
 ) -> CriterionScale:
     """Merge the chunks' sorted distinct values of one criterion and normalize each as `score_sites` does."""
     merged, inverse = np.unique(np.concatenate(values), return_inverse=True)
+    inverse = inverse.reshape(-1)
+    of_chunk = tuple(np.split(inverse, np.cumsum([len(v) for v in values])[:-1]))
     # Counts are integers well under 2**53: the float sums bincount makes are exact.
-    total = np.rint(np.bincount(inverse.reshape(-1), weights=np.concatenate(counts), minlength=len(merged)))
+    total = np.rint(np.bincount(inverse, weights=np.concatenate(counts), minlength=len(merged)))
     m = int(total.sum())
     if m == 0:
-        return CriterionScale(merged, np.empty(0))
+        return CriterionScale(merged, np.empty(0), of_chunk)
     if method == "minmax":
         lo, hi = merged[0], merged[-1]
         if hi == lo:
-            return CriterionScale(merged, np.ones(len(merged)))
-        return CriterionScale(merged, (merged - lo) / (hi - lo) if good_high else (hi - merged) / (hi - lo))
+            return CriterionScale(merged, np.ones(len(merged)), of_chunk)
+        normalized = (merged - lo) / (hi - lo) if good_high else (hi - merged) / (hi - lo)
+        return CriterionScale(merged, normalized, of_chunk)
     if m == 1:
-        return CriterionScale(merged, np.ones(len(merged)))
+        return CriterionScale(merged, np.ones(len(merged)), of_chunk)
     # Average 1-based rank of each value, ties sharing the mean of the positions they occupy.
     ends = np.cumsum(total.astype(np.int64))
     r = ((ends - total.astype(np.int64) + 1) + ends) / 2.0
-    return CriterionScale(merged, (r - 1.0) / (m - 1) if good_high else (m - r) / (m - 1))
+    return CriterionScale(merged, (r - 1.0) / (m - 1) if good_high else (m - r) / (m - 1), of_chunk)
 
 
 def scales(parts: Sequence[ChunkPart], scenario: ScenarioSpec) -> dict[str, CriterionScale]:
@@ -89,31 +96,38 @@ def scales(parts: Sequence[ChunkPart], scenario: ScenarioSpec) -> dict[str, Crit
     }  # fmt: skip
 
 
-def chunk_normalized(part: ChunkPart, scale: CriterionScale, criterion: str) -> np.ndarray:
-    """One criterion's normalized value of each of the chunk's points: NaN if not eligible, 0 without a value."""
-    by_value = scale.normalized[np.searchsorted(scale.values, part.values[criterion])]
-    index = part.index[criterion]
-    out = np.where(part.eligible, 0.0, np.nan)
+def chunk_normalized(
+    part: ChunkPart, i: int, scale: CriterionScale, criterion: str, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """One criterion's normalized value of the points of chunk i (or of its points `rows`): NaN if not
+    eligible, 0 without a value."""
+    by_value = scale.normalized[scale.of_chunk[i]]
+    index = part.index[criterion] if rows is None else part.index[criterion][rows]
+    out = np.where(part.eligible if rows is None else part.eligible[rows], 0.0, np.nan)
     has = index >= 0
     out[has] = by_value[index[has]]
     return out
 
 
 def chunk_scores(
-    part: ChunkPart, scales_by_criterion: Mapping[str, CriterionScale], scenario: ScenarioSpec
+    part: ChunkPart, i: int, scales_by_criterion: Mapping[str, CriterionScale], scenario: ScenarioSpec
 ) -> np.ndarray:
-    """The chunk's scores (0-100, NaN if not eligible), summed in `score_sites`'s order."""
+    """The scores of chunk i (0-100, NaN if not eligible), summed in `score_sites`'s order."""
     score = np.zeros(len(part.eligible))
     for c, w in applied_weights(scenario).items():
-        score = score + w * chunk_normalized(part, scales_by_criterion[c], c) * 100.0
+        score = score + w * chunk_normalized(part, i, scales_by_criterion[c], c) * 100.0
     return np.clip(np.where(part.eligible, score, np.nan), 0.0, 100.0)
 
 
 def chunk_contributions(
-    part: ChunkPart, scales_by_criterion: Mapping[str, CriterionScale], scenario: ScenarioSpec, rows: np.ndarray
+    part: ChunkPart,
+    i: int,
+    scales_by_criterion: Mapping[str, CriterionScale],
+    scenario: ScenarioSpec,
+    rows: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Points per weighted criterion of some of the chunk's points (`rows`), as `score_sites`'s contributions."""
+    """Points per weighted criterion of some of chunk i's points (`rows`), as `score_sites`'s contributions."""
     return {
-        c: w * chunk_normalized(part, scales_by_criterion[c], c)[rows] * 100.0
+        c: w * chunk_normalized(part, i, scales_by_criterion[c], c, rows) * 100.0
         for c, w in applied_weights(scenario).items()
     }

@@ -36,6 +36,11 @@ ECONOMICS_FIELDS = (
 )  # fmt: skip
 
 
+# The national screen simulates each cell's schedule with its new line's length rounded to 1 km: no finer
+# than its cells, whose distances are measured from their centres (`schedule_arrays`). Sites are exact.
+NATIONAL_LINE_KM_STEP = 1.0
+
+
 @dataclass(frozen=True)
 class Points:
     """A batch of points: stable ids (site ids or cell ids), lon/lat and EPSG:5070 x/y."""
@@ -85,6 +90,7 @@ def compute_chunk(
     params: EconomicsParameters,
     seed: int,
     draws: int,
+    line_km_step: float | None = None,
 ) -> ChunkRows:
     measures = measure_points(snapshot, points.lon, points.lat, points.x, points.y)
     inputs = economics_inputs(measures, points.land_price_usd_per_acre)
@@ -96,7 +102,7 @@ def compute_chunk(
     # Each capacity is ranked on its own economics: a site's 50 MW rank uses its 50 MW capex and time, its
     # 1 GW rank its 1 GW ones (docs/scoring.md).
     for capacity in capacities_mw:
-        economics = compute_economics_arrays(inputs, capacity, params, seed=seed, draws=draws)
+        economics = compute_economics_arrays(inputs, capacity, params, seed, draws, line_km_step)
         criteria = {name: measures[name] for name in (*CRITERIA, *STORED_WITH_SCORES) if name in measures}
         criteria["land_price_usd_per_acre"] = effective_land_price
         criteria["capex_per_mw_usd"] = economics["capex_per_mw_usd"]

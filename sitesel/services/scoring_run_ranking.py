@@ -37,6 +37,7 @@ from sitesel.scoring_runs.store import (
     pack_ranked,
     pack_ranking_arrays,
     ranking_members,
+    read_archives,
     stored_as_read,
 )
 
@@ -118,17 +119,21 @@ def scoring_run_rank_capacity(*, run_id: int, k: int) -> ScoringRankPart | None:
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started, started_at = time.perf_counter(), time.time()
     spec = scenario_from_dict(run.scenario_spec)
-    stored = run.chunks.filter(rank_input__isnull=False).order_by("index").values_list("index", "pk", "rank_input")
+    stored = read_archives(
+        f'SELECT "index", id, rank_input FROM {ScoringChunk._meta.db_table} WHERE run_id = %s '
+        'AND rank_input IS NOT NULL ORDER BY "index"',
+        [run_id],
+    )
     indexes, chunk_pks, chunks = [], [], []
-    for index, pk, rank_input in stored.iterator(chunk_size=16):
+    for index, pk, rank_input in stored:
         indexes.append(index)
         chunk_pks.append(pk)
-        chunks.append(load_arrays(bytes(rank_input), _wanted(k)))
+        chunks.append(load_arrays(rank_input, _wanted(k)))
     parts = [_part(arrays, k, spec) for arrays in chunks]
     read = time.perf_counter()
 
     merged_scales = scales(parts, spec)
-    scores = [chunk_scores(part, merged_scales, spec) for part in parts]
+    scores = [chunk_scores(part, i, merged_scales, spec) for i, part in enumerate(parts)]
     sizes = np.array([len(part.eligible) for part in parts], dtype=np.int64)
     offsets = np.r_[0, np.cumsum(sizes)]
     column = {name: np.concatenate([arrays[name] for arrays in chunks]) for name in ("ids", "state")}
@@ -204,7 +209,7 @@ def _rows_contributions(
     contributions = {c: np.zeros(len(chunk_row)) for c in applied_weights(spec)}
     for i in np.unique(rows_chunk).tolist():
         at = np.flatnonzero(rows_chunk == i)
-        for c, points in chunk_contributions(parts[i], merged_scales, spec, chunk_row[at]).items():
+        for c, points in chunk_contributions(parts[i], i, merged_scales, spec, chunk_row[at]).items():
             contributions[c][at] = points
     return contributions
 

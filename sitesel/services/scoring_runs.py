@@ -28,7 +28,7 @@ from sitesel.domain.parameters import parameters_with_overrides
 from sitesel.domain.run_progress import spread_order
 from sitesel.domain.scoring import ScenarioSpec, scenario_from_dict, scenario_to_dict, score_sites
 from sitesel.models import Scenario, ScoringChunk, ScoringResult, ScoringRun, Site
-from sitesel.scoring_runs.compute import Points, compute_chunk, within_counties
+from sitesel.scoring_runs.compute import NATIONAL_LINE_KM_STEP, Points, compute_chunk, within_counties
 from sitesel.scoring_runs.grid import cell_points, conus_grid
 from sitesel.scoring_runs.store import (
     by_capacity,
@@ -37,8 +37,10 @@ from sitesel.scoring_runs.store import (
     merge_chunks,
     pack_chunk,
     pack_ranking,
+    read_archives,
     stored_as_read,
     unpack_chunks,
+    write_archives,
 )
 from sitesel.services.scoring_run_ranking import (
     ROW_ECONOMICS,
@@ -254,8 +256,10 @@ def _chunk_compute_arrays(run: ScoringRun, chunk: ScoringChunk) -> dict[str, np.
             capacities = np.array(run.capacities_mw, dtype=float)
             return {"ids": points.ids, "lon": points.lon, "lat": points.lat, "state": text, "county_fips": text,
                     "capacities": capacities}  # fmt: skip
-    rows = compute_chunk(snapshot, points, run.capacities_mw, params, run.seed, run.draws)
-    return chunk_arrays(rows, keep_unlocated=run.mode == ScoringRun.Mode.SITES)
+    national = run.mode == ScoringRun.Mode.NATIONAL
+    step = NATIONAL_LINE_KM_STEP if national else None
+    rows = compute_chunk(snapshot, points, run.capacities_mw, params, run.seed, run.draws, step)
+    return chunk_arrays(rows, keep_unlocated=not national)
 
 
 def _chunk_store(
@@ -276,10 +280,10 @@ def _chunk_store(
     )
     if not counted:
         return False
+    write_archives(ScoringChunk._meta.db_table, chunk.pk, {"payload": payload, "rank_input": rank_input})
     ScoringChunk.objects.filter(pk=chunk.pk).update(
-        done=True, payload=payload, rank_input=rank_input, attempts=F("attempts") + 1,
-        seconds=time.perf_counter() - started, worker=worker,
-    )  # fmt: skip
+        done=True, attempts=F("attempts") + 1, seconds=time.perf_counter() - started, worker=worker
+    )
     return True
 
 
@@ -418,9 +422,12 @@ def scoring_run_finalize(*, run_id: int) -> ScoringRun:
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ScoringRun.Status.RUNNING:
             return locked
-        payloads = run.chunks.filter(payload__isnull=False).order_by("index").values_list("index", "payload")
-        # A few archives at a time (each is MBs): never every payload of a national run in memory at once.
-        stored = ((index, bytes(payload)) for index, payload in payloads.iterator(chunk_size=8))
+        # A few archives at a time (each is MBs): never every payload of a large run in memory at once.
+        stored = read_archives(
+            f'SELECT "index", payload FROM {ScoringChunk._meta.db_table} WHERE run_id = %s AND payload IS NOT NULL '
+            'ORDER BY "index"',
+            [run.pk],
+        )
         merged = unpack_chunks(stored, _ranking_reads(scenario_from_dict(locked.scenario_spec)))
         _rank_and_store(locked, merged, started)
     return ScoringRun.objects.get(pk=run.pk)

@@ -45,7 +45,7 @@ def test_the_split_ranking_gives_score_sites_numbers_exactly(normalization, chun
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
     ]
     merged = scales(parts, spec)
-    score = np.concatenate([chunk_scores(part, merged, spec) for part in parts])
+    score = np.concatenate([chunk_scores(part, i, merged, spec) for i, part in enumerate(parts)])
     eligible = np.concatenate([part.eligible for part in parts])
 
     np.testing.assert_array_equal(eligible, whole.eligible)
@@ -54,6 +54,6 @@ def test_the_split_ranking_gives_score_sites_numbers_exactly(normalization, chun
     np.testing.assert_array_equal(rank_scores(score, keys, eligible), whole.rank)
     rows = np.flatnonzero(parts[-1].eligible)[:50]
     offset = bounds[-2]
-    for c, points in chunk_contributions(parts[-1], merged, spec, rows).items():
+    for c, points in chunk_contributions(parts[-1], len(parts) - 1, merged, spec, rows).items():
         np.testing.assert_array_equal(points, whole.contributions[c][offset + rows])
     assert 0 < eligible.sum() < n

@@ -16,9 +16,11 @@ from sitesel.domain.parameters import DEFAULT_PARAMETERS, parameters_with_overri
 from sitesel.domain.time_to_power import (
     BINDING_LABELS,
     WEEKS_PER_MONTH,
+    _bridge_plan,
     _draw_columns,
     _live,
     _phases,
+    _simulated_rows,
     _sum_live,
     _timing_columns,
     region_constraint_weights,
@@ -223,3 +225,43 @@ def test_property_percentiles_ordered_and_first_power_after_the_first_build(cap,
     assert r.time_to_power_months_p50 >= r.time_to_first_power_months_p50
     # Power never comes before ground-breaking plus the shortest first block.
     assert r.time_to_first_power_months_p10 >= DEFAULT_PARAMETERS.first_block_months_low
+
+
+SCHEDULE_FIELDS = (
+    "first_power_p10", "first_power_p50", "first_power_p90", "full_power_p10", "full_power_p50", "full_power_p90",
+    "time_to_compute_p50",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("capacity_mw", [50.0, 1000.0])
+def test_a_line_step_simulates_each_rounded_schedule_once(capacity_mw: float) -> None:
+    """With `line_km_step`, sites whose schedules differ only below the step share one simulated row, and each
+    gets what it would with its line rounded to the step."""
+    rng = np.random.default_rng(7)
+    base = inputs(STRONG, capacity_mw, NO_BRIDGE, n=400)
+    x = replace(base, line_km=rng.uniform(0.0, 60.0, 400))
+    t = site_timing(x, NO_BRIDGE)
+    plan = _bridge_plan(x, t, scenario_draws(NO_BRIDGE, 0, DRAWS).medians(), NO_BRIDGE)
+    rows = _simulated_rows(t, plan, NO_BRIDGE, 1.0)
+    assert len(rows.used) == len(np.unique(np.round(x.line_km))) < 400
+    stepped = schedule_arrays(x, NO_BRIDGE, draws=DRAWS, line_km_step=1.0)
+    rounded = schedule_arrays(replace(x, line_km=np.round(x.line_km)), NO_BRIDGE, draws=DRAWS)
+    for name in SCHEDULE_FIELDS:
+        np.testing.assert_allclose(getattr(stepped, name), getattr(rounded, name), atol=1e-4)
+
+
+@pytest.mark.parametrize("capacity_mw", [50.0, 1000.0])
+def test_a_line_step_moves_no_answer_more_than_half_a_step_of_line_months(capacity_mw: float) -> None:
+    """Every go-live is 1-Lipschitz in the line's months, so rounding the line moves each percentile by at most
+    half a step's months; the bridge decision and the path of medians stay the exact inputs'."""
+    rng = np.random.default_rng(11)
+    base = inputs(STRONG, capacity_mw, n=300)
+    x = replace(base, line_km=rng.uniform(0.0, 150.0, 300), gas_feasible=rng.random(300) < 0.5)
+    exact = schedule_arrays(x, draws=DRAWS)
+    stepped = schedule_arrays(x, draws=DRAWS, line_km_step=1.0)
+    half_step = DEFAULT_PARAMETERS.line_build_months_per_100km * 0.5 / 100.0
+    for name in SCHEDULE_FIELDS:
+        assert np.max(np.abs(getattr(stepped, name) - getattr(exact, name))) <= half_step + 1e-4
+    np.testing.assert_array_equal(stepped.grid_p50, exact.grid_p50)
+    np.testing.assert_array_equal(stepped.bridge.used, exact.bridge.used)
+    assert 0 < exact.bridge.used.sum() < 300  # both paths, with and without on-site power, are exercised
