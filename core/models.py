@@ -28,6 +28,9 @@ class BackgroundRun(models.Model):
     sweeps = models.PositiveIntegerField(default=0, help_text="Times the sweeper re-enqueued the run.")
     error = models.TextField(blank=True)
 
+    # The statuses of a run still to finish: the sweeper watches them, a planner may cancel them.
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]

@@ -41,18 +41,17 @@ def lease_expired_before(now: datetime | None = None) -> datetime:
 def stalled_sweep(
     model: type[BackgroundRun],
     *,
-    active: tuple[str, ...],
-    failed: str,
     enqueue: Callable[[BackgroundRun], None],
     release: dict[str, Any] | None = None,
 ) -> SweepResult:
-    """Re-enqueue the rows of `model` in an `active` status with a stale heartbeat; fail those swept too often.
+    """Re-enqueue the rows of `model` in an active status with a stale heartbeat; fail those swept too often.
 
     `model` keeps the shared lifecycle (`core.models.BackgroundRun`: ScoringRun, SupplierCheckRun).
     `release` is written with the new heartbeat, e.g. a status the re-enqueued task can claim again.
     """
     now = timezone.now()
     cutoff = lease_expired_before(now)
+    active, failed = model.ACTIVE_STATUSES, model.Status.FAILED
     stalled = model.objects.filter(status__in=active, heartbeat_at__lt=cutoff)
     result = SweepResult()
     for row in stalled.order_by("pk"):

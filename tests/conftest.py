@@ -20,6 +20,7 @@ def _copy_back(connection, copies: dict[str, tuple[str, bytes]]) -> None:
 
     with transaction.atomic(), connection.cursor() as cursor:
         # The rows are the import's own, change log included: no trigger may add to them or check them mid-way.
+        # (Switching triggers off takes a superuser, which the test database's owner is: scripts/services.sh.)
         cursor.execute("SET LOCAL session_replication_role = replica")
         for table, (pk, data) in copies.items():
             with cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:

@@ -119,8 +119,6 @@ def supplier_checks_sweep() -> SweepResult:
 
     return stalled_sweep(
         Run,
-        active=(Run.Status.QUEUED, Run.Status.RUNNING),
-        failed=Run.Status.FAILED,
         enqueue=lambda run: supplier_check_task.delay(run.supplier_id, run_id=run.pk),
         release={"status": Run.Status.QUEUED},
     )

@@ -455,7 +455,7 @@ def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: flo
     )  # fmt: skip
 
 
-ACTIVE = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
+ACTIVE = ScoringRun.ACTIVE_STATUSES
 
 
 def scoring_run_fail(*, run_id: int, error: str) -> None:

@@ -12,8 +12,6 @@ def scoring_runs_sweep() -> SweepResult:
 
     return stalled_sweep(
         ScoringRun,
-        active=(ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING),
-        failed=ScoringRun.Status.FAILED,
         # The start task claims a queued run, or re-dispatches only the chunks a running run has left.
         enqueue=lambda run: scoring_run_execute_task.delay(run.pk),
     )

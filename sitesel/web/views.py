@@ -371,14 +371,11 @@ def run_detail(request, pk: int):
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))
             areas = web_selectors.national_areas(run=run, capacity_mw=max(run.capacities_mw))
     csv_query = urlencode({"eligible": "true", **(query if valid else {})})
-    can_cancel = run.status in ACTIVE_STATUSES and user_is_planner(request.user)
+    can_cancel = run.status in ScoringRun.ACTIVE_STATUSES and user_is_planner(request.user)
     context = {"run": run, "tables": tables, "can_cancel": can_cancel, "csv_query": csv_query,
                "filter_fields": [filters.form[name] for name in RUN_PAGE_FILTERS], "filtered": valid and bool(query),
                "cells": cells, "areas": areas, "can_promote": user_is_planner(request.user)}  # fmt: skip
     return render(request, "sitesel/web/run.html", context, status=200 if valid else 400)
-
-
-ACTIVE_STATUSES = (ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING)
 
 
 @internal_page
