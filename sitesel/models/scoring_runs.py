@@ -126,7 +126,14 @@ class ScoringChunk(models.Model):
         null=True,
         blank=True,
         help_text="National runs, until ranked: per capacity the screens and each weighted criterion's sorted "
-        "distinct values (.npz, uncompressed), so the ranking step merges instead of sorting every cell.",
+        "distinct values (.npz, uncompressed), so the ranking step merges instead of sorting every cell. One "
+        "archive for the points, then one per capacity, end to end.",
+    )
+    rank_input_ends = ArrayField(
+        models.BigIntegerField(),
+        null=True,
+        blank=True,
+        help_text="Where each archive of rank_input ends (bytes): a capacity's step reads the points and its own.",
     )
     attempts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True, blank=True)

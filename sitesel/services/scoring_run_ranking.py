@@ -17,7 +17,7 @@ for them, and then removes what they wrote (`ranking_discard`): a cancelled run 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,14 +73,24 @@ def stored_rows(national: bool, states: np.ndarray, eligible: np.ndarray, rank: 
     return by_rank[keep]
 
 
-def chunk_rank_input(run: ScoringRun, arrays: dict[str, np.ndarray]) -> bytes | None:
+@dataclass(frozen=True)
+class RankInput:
+    """A chunk's part of the ranking as stored: archives end to end (the points', then one per capacity) and
+    where each ends, so a capacity's step reads only the points and its own (`ScoringChunk.rank_input`)."""
+
+    data: bytes
+    ends: list[int]
+
+
+def chunk_rank_input(run: ScoringRun, arrays: dict[str, np.ndarray]) -> RankInput | None:
     """A national chunk's part of the ranking (step 1), from its stored arrays; None for a chunk with no point."""
     if not len(arrays["ids"]):
         return None
     spec = scenario_from_dict(run.scenario_spec)
     states = stored_as_read({"state": arrays["state"]})["state"]  # text, as the ranking step reads it back
-    members = {name: arrays[name] for name in POINT_FIELDS}
+    archives = [pack_plain({name: arrays[name] for name in POINT_FIELDS})]
     for k in range(len(arrays["capacities"])):
+        members: dict[str, np.ndarray] = {}
         part = chunk_part(by_capacity(arrays, k, "criterion"), states, spec)
         members[f"c{k}:eligible"] = part.eligible
         members[f"c{k}:binding"] = part.binding
@@ -89,11 +99,8 @@ def chunk_rank_input(run: ScoringRun, arrays: dict[str, np.ndarray]) -> bytes | 
                             f"c{k}:index:{c}": part.index[c]})  # fmt: skip
         economics = by_capacity(arrays, k, "economics")
         members.update({f"c{k}:row:{column}": economics[field] for column, field in ROW_ECONOMICS.items()})
-    return pack_plain(members)
-
-
-def _wanted(k: int) -> Callable[[str], bool]:
-    return lambda name: name in POINT_FIELDS or name.startswith(f"c{k}:")
+        archives.append(pack_plain(members))
+    return RankInput(b"".join(archives), np.cumsum([len(archive) for archive in archives]).tolist())
 
 
 def _part(arrays: dict[str, np.ndarray], k: int, spec: ScenarioSpec) -> ChunkPart:
@@ -119,16 +126,20 @@ def scoring_run_rank_capacity(*, run_id: int, k: int) -> ScoringRankPart | None:
         raise Conflict(f"run {run_id} still has chunks to do", code="run_incomplete")
     started, started_at = time.perf_counter(), time.time()
     spec = scenario_from_dict(run.scenario_spec)
+    # The points' archive and this capacity's, sliced by the server: stored uncompressed, a slice reads only
+    # its own pages.
     stored = read_archives(
-        f'SELECT "index", id, rank_input FROM {ScoringChunk._meta.db_table} WHERE run_id = %s '
-        'AND rank_input IS NOT NULL ORDER BY "index"',
-        [run_id],
+        f"""SELECT "index", id, substring(rank_input FROM 1 FOR rank_input_ends[1]::int),
+                   substring(rank_input FROM rank_input_ends[%(k)s + 1]::int + 1
+                             FOR (rank_input_ends[%(k)s + 2] - rank_input_ends[%(k)s + 1])::int)
+            FROM {ScoringChunk._meta.db_table} WHERE run_id = %(run)s AND rank_input IS NOT NULL ORDER BY "index" """,
+        {"k": k, "run": run_id},
     )
     indexes, chunk_pks, chunks = [], [], []
-    for index, pk, rank_input in stored:
+    for index, pk, points, own in stored:
         indexes.append(index)
         chunk_pks.append(pk)
-        chunks.append(load_arrays(rank_input, _wanted(k)))
+        chunks.append(load_arrays(points) | load_arrays(own))
     parts = [_part(arrays, k, spec) for arrays in chunks]
     read = time.perf_counter()
 
@@ -255,7 +266,9 @@ def scoring_run_rank_merge(*, run_id: int) -> ScoringRun:
             eligible_count=sum(part.eligible_count for part in parts),
             results_count=sum(part.results_count for part in parts), timings=timings,
         )  # fmt: skip
-        ScoringChunk.objects.filter(run_id=run_id, rank_input__isnull=False).update(rank_input=None)
+        ScoringChunk.objects.filter(run_id=run_id, rank_input__isnull=False).update(
+            rank_input=None, rank_input_ends=None
+        )
         run.rank_parts.all().delete()
     results_analyze()
     return ScoringRun.objects.get(pk=run_id)
@@ -274,4 +287,4 @@ def ranking_discard(run_id: int) -> None:
     ScoringResult.objects.filter(run_id=run_id).delete()
     ScoringChunkRank.objects.filter(chunk__run_id=run_id).delete()
     ScoringRankPart.objects.filter(run_id=run_id).delete()
-    ScoringChunk.objects.filter(run_id=run_id, rank_input__isnull=False).update(rank_input=None)
+    ScoringChunk.objects.filter(run_id=run_id, rank_input__isnull=False).update(rank_input=None, rank_input_ends=None)

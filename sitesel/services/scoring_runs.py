@@ -44,6 +44,7 @@ from sitesel.scoring_runs.store import (
 )
 from sitesel.services.scoring_run_ranking import (
     ROW_ECONOMICS,
+    RankInput,
     chunk_rank_input,
     ranking_discard,
     scoring_run_rank_capacity,
@@ -263,7 +264,7 @@ def _chunk_compute_arrays(run: ScoringRun, chunk: ScoringChunk) -> dict[str, np.
 
 
 def _chunk_store(
-    chunk: ScoringChunk, payload: bytes, started: float, worker: str = "", rank_input: bytes | None = None
+    chunk: ScoringChunk, payload: bytes, started: float, worker: str = "", rank_input: RankInput | None = None
 ) -> bool:
     """Mark the chunk done with its archive, once: under its row lock, False if another attempt stored it first.
 
@@ -280,10 +281,12 @@ def _chunk_store(
     )
     if not counted:
         return False
-    write_archives(ScoringChunk._meta.db_table, chunk.pk, {"payload": payload, "rank_input": rank_input})
+    data, ends = (rank_input.data, rank_input.ends) if rank_input else (None, None)
+    write_archives(ScoringChunk._meta.db_table, chunk.pk, {"payload": payload, "rank_input": data})
     ScoringChunk.objects.filter(pk=chunk.pk).update(
-        done=True, attempts=F("attempts") + 1, seconds=time.perf_counter() - started, worker=worker
-    )
+        done=True, attempts=F("attempts") + 1, seconds=time.perf_counter() - started, worker=worker,
+        rank_input_ends=ends,
+    )  # fmt: skip
     return True
 
 
