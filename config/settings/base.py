@@ -311,9 +311,10 @@ from config.settings.orchestration import *  # noqa: E402, F403
 SCORING_SITES_PER_CHUNK = env.int("SCORING_SITES_PER_CHUNK", default=5000)
 SCORING_CELLS_PER_CHUNK = env.int("SCORING_CELLS_PER_CHUNK", default=20000)
 SCORING_DRAWS = env.int("SCORING_DRAWS", default=500)
-# The ranking step's seconds per million items (grid squares or sites), for the ETA of a running run: 18.0 s at
-# 1 km with the split ranking (243.6 s for 13.5 M squares, load ~5) on this 2-core machine (docs/performance.md).
-SCORING_RANK_SECONDS_PER_MILLION_ITEMS = env.float("SCORING_RANK_SECONDS_PER_MILLION_ITEMS", default=18.0)
+# The ranking step's seconds per million items (grid squares or sites), for the ETA of a running run: 3.0 s at
+# 1 km with the split ranking (40.9 s for 13.5 M squares, quiet machine) on this 2-core machine
+# (docs/performance.md).
+SCORING_RANK_SECONDS_PER_MILLION_ITEMS = env.float("SCORING_RANK_SECONDS_PER_MILLION_ITEMS", default=3.0)
 # National runs store as result rows the eligible cells in the national top N or in their state's top M (per
 # capacity); every cell's score and rank stay in the run's chunk archives (docs/scoring-runs.md).
 SCORING_NATIONAL_TOP_CELLS = env.int("SCORING_NATIONAL_TOP_CELLS", default=20000)

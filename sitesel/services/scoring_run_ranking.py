@@ -95,7 +95,8 @@ def chunk_rank_input(run: ScoringRun, arrays: dict[str, np.ndarray]) -> RankInpu
         members[f"c{k}:eligible"] = part.eligible
         members[f"c{k}:binding"] = part.binding
         for c in part.values:
-            members.update({f"c{k}:values:{c}": part.values[c], f"c{k}:counts:{c}": part.counts[c],
+            # A chunk holds at most SCORING_CELLS_PER_CHUNK points: its counts fit in 32 bits (half the bytes read).
+            members.update({f"c{k}:values:{c}": part.values[c], f"c{k}:counts:{c}": part.counts[c].astype(np.int32),
                             f"c{k}:index:{c}": part.index[c]})  # fmt: skip
         economics = by_capacity(arrays, k, "economics")
         members.update({f"c{k}:row:{column}": economics[field] for column, field in ROW_ECONOMICS.items()})
