@@ -461,7 +461,7 @@ def _simulated_rows(t: SiteTiming, plan: BridgePlan, params: EconomicsParameters
     """The rows the Monte Carlo runs: one per site, or with `line_km_step` one per distinct schedule once the
     new line's length is rounded to that many km. A site's draws depend only on its timing and bridge plan, and
     across a national grid only the line length differs from cell to cell within a county: rounded to the grid's
-    resolution, a 1 km grid chunk has 4-7x fewer distinct schedules than cells (docs/performance.md)."""
+    resolution, a 1 km grid chunk has 5-9x fewer distinct schedules than cells (docs/performance.md)."""
     quantum = params.line_build_months_per_100km * (line_km_step or 0.0) / 100.0
     if quantum <= 0.0:
         return SimulatedRows(t, plan.used, plan.blocks, None)

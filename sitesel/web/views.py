@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.gis.geos import Polygon
@@ -271,7 +272,7 @@ def _capacity_column(result) -> dict:
     explained = web_selectors.result_explained(result)
     return {
         "result": result,
-        "label": "1 GW" if result.capacity_mw == 1000 else f"{result.capacity_mw:g} MW",
+        "label": capacity_label(result.capacity_mw),
         "economics": economics,
         "capex_total": (economics.get("capex_per_mw_usd") or 0) * result.capacity_mw or None,
         "lines": explained["lines"],
@@ -343,6 +344,10 @@ def run_list(request):
                   status=status)  # fmt: skip
 
 
+def capacity_label(mw: float) -> str:
+    return "1 GW" if mw == 1000 else f"{mw:g} MW"
+
+
 # The run page's filters: the API's result filters (the same names, rules and messages), these ones shown.
 RUN_PAGE_FILTERS = ("capacity_mw", "state", "min_score", "max_time_to_power_p50_months", "max_capex_per_mw_usd",
                     "power_binding_constraint", "grid_swing_flag")  # fmt: skip
@@ -355,6 +360,10 @@ def run_detail(request, pk: int):
     run = get_object_or_404(web_selectors.run_list(), pk=pk)
     query = {name: request.GET[name] for name in RUN_PAGE_FILTERS if request.GET.get(name, "") != ""}
     filters = ScoringResultFilter(query, queryset=ScoringResult.objects.filter(run=run))
+    # The capacity is picked among the run's own (the API still takes any number, and refuses a bad one).
+    filters.form.fields["capacity_mw"].widget = forms.Select(
+        choices=[("", "any"), *((f"{mw:g}", capacity_label(mw)) for mw in run.capacities_mw)]
+    )
     valid = filters.is_valid()  # a refused filter shows its reason next to the field, and the tables unfiltered
     results = filters.qs if valid else None
     tables, cells, areas = [], [], []
@@ -363,9 +372,8 @@ def run_detail(request, pk: int):
         for mw in run.capacities_mw:
             if capacity is not None and mw != capacity:
                 continue
-            label = "1 GW" if mw == 1000 else f"{mw:g} MW"
             rows = selectors.run_top_results(run=run, capacity_mw=mw, results=results)
-            tables.append({"label": label, "rows": rows, "capacity": mw})
+            tables.append({"label": capacity_label(mw), "rows": rows, "capacity": mw})
         _rank_changes(run, tables)
         if run.mode == ScoringRun.Mode.NATIONAL:
             cells = web_selectors.cell_markers(run=run, capacity_mw=max(run.capacities_mw))

@@ -80,8 +80,14 @@ def test_each_filter_narrows_the_tables_and_the_csv_alike(viewer, run):
         assert [(float(r["capacity_mw"]), int(r["site"])) for r in rows] == [
             (r.capacity_mw, r.site_id) for r in expected
         ], query
-    # Capacity filter: only that capacity's table is shown.
-    assert list(_table_rows(viewer.get(f"/runs/{run.pk}/", {"capacity_mw": "1000"}).content.decode())) == ["1 GW"]
+    # Capacity filter: a choice among the run's capacities, kept selected; only that capacity's table is shown.
+    page = viewer.get(f"/runs/{run.pk}/", {"capacity_mw": "1000"}).content.decode()
+    assert list(_table_rows(page)) == ["1 GW"]
+    field = r'<span class="filter" id="filter-capacity_mw">.*?<select name="capacity_mw"[^>]*>(.*?)</select>'
+    select = re.search(field, page, re.S)
+    assert select, "the capacity is a choice, not a number box"
+    assert re.findall(r'<option value="([^"]*)"', select[1]) == ["", "50", "1000"]
+    assert re.search(r'<option value="1000" selected>1 GW</option>', select[1])
 
 
 @pytest.mark.parametrize(
