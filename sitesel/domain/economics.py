@@ -122,9 +122,16 @@ def _grid_swing(
     area_unknown = ~has_transfer & ~has_gen
     area_fail = area_unknown | (swing > area_limit)
     no_line_data = np.isnan(x.distance_hv_230_km) & np.isnan(x.distance_hv_345_km) & np.isnan(x.distance_hv_500_km)
-    reasons = np.empty(it_mw.shape[0], dtype=object)
-    for i in range(it_mw.shape[0]):
-        reasons[i] = _swing_reason(
+    # A reason is text with its figures in whole units: sites whose rounded figures and tests agree read the
+    # same, so each distinct one is written once (a national grid chunk has thousands of cells per reason).
+    # np.round and "{:.0f}" both round half to even, so the key rounds as the text does.
+    shown_km = np.where(line_kv > 0, np.round(line_km), -1.0)  # the distance is shown only with a line
+    key = np.column_stack([np.round(swing), line_kv, shown_km, np.round(line_limit), line_fail, no_line_data,
+                           has_transfer, area_unknown, np.round(area_limit), area_fail])  # fmt: skip
+    _, first, of_site = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    distinct = np.empty(len(first), dtype=object)
+    for j, i in enumerate(first.tolist()):
+        distinct[j] = _swing_reason(
             float(swing[i]),
             float(line_kv[i]),
             float(line_km[i]),
@@ -137,7 +144,7 @@ def _grid_swing(
             bool(area_fail[i]),
             radius,
         )
-    return {"flag": line_fail | area_fail, "reason": reasons, "swing_mw": swing}
+    return {"flag": line_fail | area_fail, "reason": distinct[of_site.reshape(-1)], "swing_mw": swing}
 
 
 def _swing_reason(

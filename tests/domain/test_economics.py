@@ -481,6 +481,27 @@ def test_grid_swing_screen_flags_weak_grids_only(site: SiteInputs, flag: bool, r
     assert s.swing_mw == pytest.approx(0.5 * 1000 / 1.2)
 
 
+def test_swing_reasons_written_once_per_distinct_text_read_as_each_sites_own() -> None:
+    """A batch writes each distinct reason once; every site still reads the reason the screen gives it alone,
+    across lines near and far, missing line data, and transfer capacity known, missing or replaced."""
+    rng = np.random.default_rng(5)
+
+    def distance() -> float:
+        return float("nan") if rng.random() < 0.15 else float(rng.choice([rng.uniform(0, 40), rng.uniform(0, 3)]))
+
+    sites = [
+        replace(STRONG, distance_hv_230_km=distance(), distance_hv_345_km=distance(), distance_hv_500_km=distance(),
+                county_transfer_capacity_mw=float("nan") if rng.random() < 0.3 else float(rng.uniform(0, 4000)),
+                generation_capacity_50km_mw=float("nan") if rng.random() < 0.3 else float(rng.uniform(0, 9000)))
+        for _ in range(400)
+    ]  # fmt: skip
+    for capacity in (50.0, 1000.0):
+        batch = compute_economics_arrays(SiteInputsArrays.from_sites(sites), capacity, draws=DRAWS)
+        alone = [grid_swing_screen(site, capacity).reason for site in sites]
+        assert list(batch["grid_swing_reason"]) == alone
+        assert 10 < len(set(alone)) < 400  # shared reasons and different ones both occur
+
+
 def test_small_tranche_passes_the_swing_screen_where_a_campus_fails() -> None:
     weakish = replace(STRONG, county_transfer_capacity_mw=800)
     assert not grid_swing_screen(weakish, 50.0).flag
