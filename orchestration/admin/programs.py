@@ -114,6 +114,11 @@ class CapacityBlockForm(forms.ModelForm):
         return planned
 
 
+# What the workflow, the forecast and the site model set on a block: shown on its form, never edited there.
+COMPUTED_FIELDS = ("live_on", "forecast_go_live", "forecast_days_late", "forecast_binding", "model_block", "model_p10",
+                   "model_p50", "model_p90", model_flag)  # fmt: skip
+
+
 @admin.register(CapacityBlock)
 class CapacityBlockAdmin(admin.ModelAdmin):
     form = CapacityBlockForm
@@ -151,30 +156,9 @@ class CapacityBlockAdmin(admin.ModelAdmin):
         "grid_energised",
         "cooling_ready",
         "commissioning_passed",
-        "live_on",
-        "forecast_go_live",
-        "forecast_days_late",
-        "forecast_binding",
-        "model_block",
-        "model_p10",
-        "model_p50",
-        "model_p90",
-        model_flag,
+        *COMPUTED_FIELDS,
     )
-    readonly_fields = (
-        "project",
-        "index",
-        "state",
-        "live_on",
-        "forecast_go_live",
-        "forecast_days_late",
-        "forecast_binding",
-        "model_block",
-        "model_p10",
-        "model_p50",
-        "model_p90",
-        model_flag,
-    )
+    readonly_fields = ("project", "index", "state", *COMPUTED_FIELDS)
     inlines = (BomLineInline, BlockEventInline)
     actions = [_transition_action(state) for state in State if state != State.PLANNED]
 

@@ -18,7 +18,6 @@ from django.db.models.functions import RowNumber
 
 from core.errors import ApplicationError
 from sitesel.models import ScoringRun
-from sitesel.services.scoring_runs import ACTIVE
 
 
 @dataclass
@@ -44,7 +43,7 @@ def prunable_runs(*, keep: int) -> list[int]:
     """Ids of the runs retention would delete, oldest first."""
     if keep < 1:
         raise ApplicationError("must be at least 1 (the newest run of a scenario is always kept)", field="keep")
-    candidates = ScoringRun.objects.filter(pinned=False).exclude(status__in=ACTIVE)
+    candidates = ScoringRun.objects.filter(pinned=False).exclude(status__in=ScoringRun.ACTIVE_STATUSES)
     newest_first = candidates.annotate(
         newer=Window(RowNumber(), partition_by=[F("scenario_id")], order_by=[F("created_at").desc(), F("pk").desc()])
     ).values_list("pk", "newer")
@@ -63,7 +62,8 @@ def scoring_runs_prune(*, keep: int | None = None, dry_run: bool = False) -> Pru
     for run_id in doomed:
         with transaction.atomic():
             # Re-checked under the delete: a run pinned since the list was made stays.
-            deleted, _ = ScoringRun.objects.filter(pk=run_id, pinned=False).exclude(status__in=ACTIVE).delete()
+            kept = ScoringRun.objects.filter(pk=run_id, pinned=False).exclude(status__in=ScoringRun.ACTIVE_STATUSES)
+            deleted, _ = kept.delete()
         if deleted:
             result.deleted.append(run_id)
     return result

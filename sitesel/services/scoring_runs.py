@@ -458,12 +458,10 @@ def _rank_and_store(run: ScoringRun, merged: dict[str, np.ndarray], started: flo
     )  # fmt: skip
 
 
-ACTIVE = ScoringRun.ACTIVE_STATUSES
-
 
 def scoring_run_fail(*, run_id: int, error: str) -> None:
     """Mark a run failed with the error, unless it already ended (succeeded, failed or cancelled)."""
-    failed = ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+    failed = ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE_STATUSES).update(
         status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
     )
     if failed:
@@ -479,7 +477,7 @@ def scoring_run_cancel(*, run_id: int) -> ScoringRun:
     whose ranking committed first is succeeded, and refusing the cancel (409) says so. The stored chunk
     archives are then deleted: without a ranking no result points to them.
     """
-    cancelled = ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+    cancelled = ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE_STATUSES).update(
         status=ScoringRun.Status.CANCELLED, finished_at=timezone.now()
     )
     run = ScoringRun.objects.get(pk=run_id)
