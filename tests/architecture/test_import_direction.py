@@ -23,7 +23,6 @@ SANCTIONED_CIRCLES = [
     [
         "sitesel.services.scoring_runs",
         "sitesel.services.scoring_run_dispatch",
-        "sitesel.services.scoring_run_retention",
         "sitesel.services.sweeper",
         "sitesel.tasks",
     ],
